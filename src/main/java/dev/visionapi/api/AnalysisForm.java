@@ -1,0 +1,80 @@
+package dev.visionapi.api;
+
+import java.util.List;
+
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Size;
+
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.multipart.FileUpload;
+
+/** The multipart form of {@code POST /v1/analyses}. */
+@Schema(name = "AnalysisForm")
+public class AnalysisForm {
+
+    /** Longest free prompt, in characters. */
+    public static final int MAX_PROMPT_LENGTH = 10_000;
+
+    @RestForm("image")
+    @Schema(name = "image", description = "Image files (PNG, JPEG, GIF or WebP, recognised by content), up to 20, each at most 20 MiB. "
+                    + "Send them in the order the prompt refers to them. Use either 'image' or 'sample'.")
+    public List<FileUpload> images = List.of();
+
+    @RestForm
+    @Size(max = 100)
+    @Schema(description = "ID of a built-in sample image (GET /v1/samples), instead of uploading one",
+            examples = "cat-chelsea")
+    public String sample;
+
+    @RestForm
+    @Size(max = 100)
+    @Schema(description = "ID of a preset (GET /v1/presets). Send exactly one of 'preset' or 'prompt'.",
+            examples = "caption")
+    public String preset;
+
+    @RestForm
+    @Size(max = MAX_PROMPT_LENGTH)
+    @Schema(description = "Your own instruction for the model, up to 10,000 characters. "
+            + "Send exactly one of 'preset' or 'prompt'.", maxLength = MAX_PROMPT_LENGTH,
+            examples = "What breed is this cat?")
+    public String prompt;
+
+    @RestForm
+    @Size(max = 200)
+    @Schema(description = "Model or inference-profile ID; must be one the service allows. Default: the configured model.",
+            examples = "us.anthropic.claude-sonnet-4-5-20250929-v1:0")
+    public String model;
+
+    @RestForm
+    @Min(1)
+    @Max(8192)
+    @Schema(description = "Most tokens the model may generate", minimum = "1", maximum = "8192",
+            defaultValue = "2000", examples = "500")
+    public Integer maxTokens;
+
+    @RestForm
+    @DecimalMin("0")
+    @DecimalMax("1")
+    @Schema(description = "Sampling temperature; 0 gives the most repeatable answers", minimum = "0", maximum = "1",
+            defaultValue = "0", examples = "0.2")
+    public Double temperature;
+
+    @RestForm
+    @Schema(description = "Preset parameter of 'question': the question to answer about the image",
+            examples = "How many people are in the picture?")
+    public String question;
+
+    @RestForm
+    @Schema(description = "Preset parameter of 'translation': the target language", defaultValue = "French",
+            examples = "German")
+    public String language;
+
+    @RestForm
+    @Schema(description = "Preset parameter of 'classification': comma-separated categories",
+            defaultValue = "People, Food, Other", examples = "Cat, Dog, Bird")
+    public String categories;
+}

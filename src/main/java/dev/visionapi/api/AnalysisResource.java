@@ -1,0 +1,84 @@
+package dev.visionapi.api;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.validation.Valid;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import dev.visionapi.analysis.AnalysisRequest;
+import dev.visionapi.analysis.AnalysisService;
+import dev.visionapi.image.ImageUpload;
+import dev.visionapi.image.SampleCatalog;
+import io.smallrye.mutiny.Uni;
+
+@Path("/v1/analyses")
+@Tag(name = "Analyses")
+public class AnalysisResource {
+
+    private final AnalysisService analyses;
+    private final SampleCatalog samples;
+
+    AnalysisResource(AnalysisService analyses, SampleCatalog samples) {
+        this.analyses = analyses;
+        this.samples = samples;
+    }
+
+    @POST
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Analyse images",
+            description = "Sends one or more images with a preset or your own prompt to a vision model on Amazon Bedrock "
+                    + "and returns its answer with the token usage.")
+    @APIResponse(responseCode = "200", description = "The model's answer")
+    @APIResponse(responseCode = "400", description = "Invalid request: missing image, neither or both of preset and "
+            + "prompt, unknown preset or sample, missing preset parameter, out-of-range value, model not allowed")
+    @APIResponse(responseCode = "413", description = "An image or the whole request is too large")
+    @APIResponse(responseCode = "415", description = "Not multipart/form-data, or an image is not PNG, JPEG, GIF or WebP")
+    @APIResponse(responseCode = "422", description = "An image looks like a supported format but cannot be read")
+    @APIResponse(responseCode = "502", description = "Bedrock failed in a way the client cannot fix")
+    @APIResponse(responseCode = "503", description = "Bedrock keeps throttling or is unavailable; see Retry-After")
+    @APIResponse(responseCode = "504", description = "Bedrock did not answer within the deadline")
+    public Uni<AnalysisResponse> analyse(@Valid AnalysisForm form) {
+        return analyses.analyse(toRequest(form)).map(AnalysisResponse::from);
+    }
+
+    private AnalysisRequest toRequest(AnalysisForm form) {
+        Map<String, String> parameters = new HashMap<>();
+        putIfPresent(parameters, "question", form.question);
+        putIfPresent(parameters, "language", form.language);
+        putIfPresent(parameters, "categories", form.categories);
+        return new AnalysisRequest(images(form), present(form.preset), present(form.prompt), present(form.model),
+                Optional.ofNullable(form.maxTokens), Optional.ofNullable(form.temperature), parameters);
+    }
+
+    private List<ImageUpload> images(AnalysisForm form) {
+        Optional<String> sampleId = present(form.sample);
+        if (sampleId.isEmpty()) {
+            return form.images.stream().<ImageUpload>map(UploadedImage::new).toList();
+        }
+        if (!form.images.isEmpty()) {
+            throw new ProblemException(ProblemType.INVALID_REQUEST, "Send either 'image' files or a 'sample' ID, not both.");
+        }
+        return List.of(samples.find(sampleId.get()).orElseThrow(() -> new ProblemException(ProblemType.INVALID_REQUEST,
+                "Unknown sample '%s'. GET /v1/samples lists them.".formatted(sampleId.get()))));
+    }
+
+    private static Optional<String> present(String value) {
+        return Optional.ofNullable(value).filter(text -> !text.isBlank());
+    }
+
+    private static void putIfPresent(Map<String, String> parameters, String name, String value) {
+        present(value).ifPresent(text -> parameters.put(name, text));
+    }
+}

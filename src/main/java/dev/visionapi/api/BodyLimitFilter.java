@@ -1,0 +1,62 @@
+package dev.visionapi.api;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import io.quarkus.runtime.configuration.MemorySize;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.json.Json;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Refuses a request whose declared length exceeds {@code quarkus.http.limits.max-body-size} with a 413 problem before
+ * any of its body is read; Vert.x would answer it with an empty 413. A chunked body that grows too large reaches the
+ * REST layer as a 413 and is mapped by {@link ProblemMappers}.
+ */
+@ApplicationScoped
+public class BodyLimitFilter {
+
+    private final long maxBodyBytes;
+
+    BodyLimitFilter(@ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize maxBodySize) {
+        this.maxBodyBytes = maxBodySize.asLongValue();
+    }
+
+    void register(@Observes Router router) {
+        router.route().order(Integer.MIN_VALUE).handler(this::checkDeclaredLength);
+    }
+
+    private void checkDeclaredLength(RoutingContext context) {
+        String length = context.request().getHeader("Content-Length");
+        // The HTTP codec has already refused malformed lengths; 19 digits fit a long.
+        if (length != null && length.length() < 20 && Long.parseLong(length) > maxBodyBytes) {
+            tooLarge(context);
+        } else {
+            context.next();
+        }
+    }
+
+    private void tooLarge(RoutingContext context) {
+        ProblemType type = ProblemType.PAYLOAD_TOO_LARGE;
+        Problem problem = new Problem(type.uri(), type.title(), type.status(),
+                "The request body is larger than %d bytes.".formatted(maxBodyBytes), context.request().path(), null);
+        HttpServerRequest request = context.request();
+        boolean http1 = request.version() != HttpVersion.HTTP_2;
+        HttpServerResponse response = context.response().setStatusCode(type.status())
+                .putHeader("Content-Type", Problem.MEDIA_TYPE);
+        if (http1) {
+            // The body is never read: the connection cannot carry another request, so it is closed.
+            response.putHeader("Connection", "close");
+        }
+        response.end(Json.encode(problem)).onComplete(done -> {
+            if (http1) {
+                request.connection().close();
+            }
+        });
+    }
+}

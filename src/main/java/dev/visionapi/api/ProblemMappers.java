@@ -1,0 +1,104 @@
+package dev.visionapi.api;
+
+import java.io.IOException;
+import java.util.Comparator;
+import java.util.List;
+
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.ElementKind;
+import jakarta.validation.Path;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/**
+ * Answers every failure with an RFC 9457 problem. Details are written here or by the code that threw a
+ * {@link ProblemException}; exception messages of libraries never reach the client.
+ */
+public class ProblemMappers {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+
+    @ServerExceptionMapper
+    public Response problem(ProblemException e, UriInfo uri) {
+        Response.ResponseBuilder response = response(e.type(), e.getMessage(), uri, null);
+        e.retryAfter().ifPresent(wait -> response.header("Retry-After", wait.toSeconds()));
+        return response.build();
+    }
+
+    @ServerExceptionMapper
+    public Response invalid(ConstraintViolationException e, UriInfo uri) {
+        List<Problem.FieldError> errors = e.getConstraintViolations().stream()
+                .map(violation -> new Problem.FieldError(field(violation), violation.getMessage()))
+                .sorted(Comparator.comparing(Problem.FieldError::field))
+                .toList();
+        String detail = errors.stream().map(error -> error.field() + " " + error.message())
+                .reduce((a, b) -> a + "; " + b).orElse("The request is invalid.");
+        return response(ProblemType.INVALID_REQUEST, detail, uri, errors).build();
+    }
+
+    @ServerExceptionMapper
+    public Response http(WebApplicationException e, UriInfo uri) {
+        int status = e.getResponse().getStatus();
+        if (status >= 500) {
+            LOG.error("Request failed", e);
+        }
+        return switch (status) {
+            case 400 -> response(ProblemType.INVALID_REQUEST, "The request could not be read.", uri, null).build();
+            case 404 -> response(ProblemType.NOT_FOUND, "There is nothing at this path.", uri, null).build();
+            // The rest of an oversized body is not read; closing the connection tells the client to stop sending.
+            case 413 -> response(ProblemType.PAYLOAD_TOO_LARGE, "The request is too large.", uri, null)
+                    .header("Connection", "close").build();
+            case 415 -> response(ProblemType.UNSUPPORTED_MEDIA_TYPE,
+                    "This operation does not accept the request's Content-Type.", uri, null).build();
+            default -> plainHttp(e.getResponse(), uri);
+        };
+    }
+
+    /** The REST layer reports a body it cannot parse (a broken multipart stream) as an IOException. */
+    @ServerExceptionMapper
+    public Response unreadableBody(IOException e, UriInfo uri) {
+        LOG.debug("Unreadable request body", e);
+        return response(ProblemType.INVALID_REQUEST, "The request body is not well-formed multipart/form-data.", uri, null)
+                .build();
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(Throwable e, UriInfo uri) {
+        LOG.error("Unexpected failure", e);
+        return response(ProblemType.INTERNAL_ERROR, "The request failed unexpectedly.", uri, null).build();
+    }
+
+    /** Statuses with no meaning beyond HTTP's own (405, 406, ...) use RFC 9457's {@code about:blank}. */
+    private static Response plainHttp(Response original, UriInfo uri) {
+        Response.StatusType status = original.getStatusInfo();
+        Problem problem = new Problem("about:blank", status.getReasonPhrase(), status.getStatusCode(), null,
+                instance(uri), null);
+        return Response.status(status.getStatusCode()).type(Problem.MEDIA_TYPE).entity(problem).build();
+    }
+
+    private static Response.ResponseBuilder response(ProblemType type, String detail, UriInfo uri,
+            List<Problem.FieldError> errors) {
+        Problem problem = new Problem(type.uri(), type.title(), type.status(), detail, instance(uri), errors);
+        return Response.status(type.status()).type(Problem.MEDIA_TYPE).entity(problem);
+    }
+
+    private static String instance(UriInfo uri) {
+        return uri == null ? null : "/" + uri.getPath().replaceFirst("^/", "");
+    }
+
+    /** The form field a violation is about: the last named node of the path ("analyse.form.maxTokens"). */
+    private static String field(ConstraintViolation<?> violation) {
+        String name = "request";
+        for (Path.Node node : violation.getPropertyPath()) {
+            if (node.getKind() == ElementKind.PROPERTY || node.getKind() == ElementKind.PARAMETER) {
+                name = node.getName();
+            }
+        }
+        return name;
+    }
+}

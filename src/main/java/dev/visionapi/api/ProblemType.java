@@ -1,0 +1,46 @@
+package dev.visionapi.api;
+
+/**
+ * Every kind of error the service answers with, and the HTTP status it carries. The README's error table lists the
+ * same rows.
+ */
+public enum ProblemType {
+    INVALID_REQUEST("invalid-request", 400, "Invalid request"),
+    MODEL_REJECTED_REQUEST("model-rejected-request", 400, "The model rejected the request"),
+    NOT_FOUND("not-found", 404, "Not found"),
+    PAYLOAD_TOO_LARGE("payload-too-large", 413, "Request too large"),
+    UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", 415, "Unsupported media type"),
+    UNREADABLE_IMAGE("unreadable-image", 422, "Image cannot be read"),
+    INTERNAL_ERROR("internal-error", 500, "Internal error"),
+    BEDROCK_ACCESS_DENIED("bedrock-access-denied", 502, "Access to Bedrock denied"),
+    MODEL_UNAVAILABLE("model-unavailable", 502, "Model not available"),
+    BEDROCK_FAILED("bedrock-failed", 502, "Bedrock failed"),
+    BEDROCK_THROTTLED("bedrock-throttled", 503, "Bedrock is throttling requests"),
+    BEDROCK_UNAVAILABLE("bedrock-unavailable", 503, "Bedrock is unavailable"),
+    BEDROCK_TIMEOUT("bedrock-timeout", 504, "Bedrock did not answer in time");
+
+    private static final String TYPE_PREFIX = "urn:visionapi:problem:";
+
+    private final String slug;
+    private final int status;
+    private final String title;
+
+    ProblemType(String slug, int status, String title) {
+        this.slug = slug;
+        this.status = status;
+        this.title = title;
+    }
+
+    /** The problem's {@code type} URI. */
+    public String uri() {
+        return TYPE_PREFIX + slug;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String title() {
+        return title;
+    }
+}

@@ -1,0 +1,54 @@
+package dev.visionapi.api;
+
+import java.util.List;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestPath;
+
+import dev.visionapi.image.Sample;
+import dev.visionapi.image.SampleCatalog;
+
+@Path("/v1/samples")
+@Tag(name = "Samples")
+public class SampleResource {
+
+    private final SampleCatalog samples;
+
+    SampleResource(SampleCatalog samples) {
+        this.samples = samples;
+    }
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "List sample images", description = "Built-in images a request can name in its 'sample' field.")
+    public List<SampleInfo> list() {
+        return samples.all().stream().map(SampleInfo::from).toList();
+    }
+
+    @GET
+    @Path("/{id}")
+    @Produces({"image/png", "image/jpeg"})
+    @Operation(summary = "Get a sample image", description = "The image's bytes.")
+    @APIResponse(responseCode = "200", description = "The image",
+            content = {@Content(mediaType = "image/png", schema = @Schema(type = SchemaType.STRING, format = "binary")),
+                @Content(mediaType = "image/jpeg", schema = @Schema(type = SchemaType.STRING, format = "binary"))})
+    @APIResponse(responseCode = "404", description = "No sample has this ID")
+    public Response get(@RestPath String id) {
+        Sample sample = samples.find(id)
+                .orElseThrow(() -> new ProblemException(ProblemType.NOT_FOUND, "No sample has the ID '%s'.".formatted(id)));
+        return Response.ok(sample.content(), sample.format().mediaType())
+                .header("Cache-Control", "public, max-age=86400")
+                .build();
+    }
+}

@@ -1,0 +1,94 @@
+package dev.visionapi.bedrock.emulator;
+
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.Http2Settings;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.DecodeException;
+
+/**
+ * A stand-in for the Bedrock runtime API on loopback, speaking its wire protocol (restJson1 over HTTP/1.1 or h2c,
+ * errors in {@code x-amzn-ErrorType}). The real AWS SDK client talks to it unchanged. It serves the dev mode when no
+ * AWS credentials are found, and the integration tests, which give it a scripted {@link ConverseHandler}.
+ */
+public final class BedrockEmulator implements AutoCloseable {
+
+    /** Decides the reply to one Converse call; may complete later (latency) or never (a hang). */
+    @FunctionalInterface
+    public interface ConverseHandler {
+        Future<EmulatorReply> handle(ConverseCall call);
+    }
+
+    private static final Pattern CONVERSE_PATH = Pattern.compile("/model/([^/]+)/converse");
+    private static final String ERROR_TYPE_HEADER = "x-amzn-ErrorType";
+    // Matches the AWS services' own advertised limit; the SDK opens further connections beyond it.
+    private static final int MAX_STREAMS_PER_CONNECTION = 128;
+
+    private final ConverseHandler handler;
+    private final HttpServer server;
+
+    private BedrockEmulator(Vertx vertx, ConverseHandler handler) {
+        this.handler = handler;
+        this.server = vertx.createHttpServer(new HttpServerOptions()
+                .setHost("127.0.0.1")
+                .setPort(0)
+                .setInitialSettings(new Http2Settings().setMaxConcurrentStreams(MAX_STREAMS_PER_CONNECTION)))
+                .requestHandler(this::route);
+    }
+
+    /** Starts an emulator on a free loopback port; blocks until it listens, so call it at start-up only. */
+    public static BedrockEmulator start(Vertx vertx, ConverseHandler handler) {
+        BedrockEmulator emulator = new BedrockEmulator(vertx, handler);
+        emulator.server.listen().toCompletionStage().toCompletableFuture().join();
+        return emulator;
+    }
+
+    /** The URL to use as {@code bedrock.endpoint-override}. */
+    public URI endpoint() {
+        return URI.create("http://127.0.0.1:" + server.actualPort());
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+
+    private void route(HttpServerRequest request) {
+        Matcher converse = CONVERSE_PATH.matcher(request.path());
+        if (!"POST".equals(request.method().name()) || !converse.matches()) {
+            reply(request, EmulatorReply.error(404, "UnknownOperationException", "No such operation"));
+            return;
+        }
+        String authorization = request.getHeader("Authorization");
+        if (authorization == null || !authorization.startsWith("AWS4-HMAC-SHA256 ")) {
+            reply(request, EmulatorReply.error(403, "MissingAuthenticationTokenException", "Missing signature"));
+            return;
+        }
+        String modelId = URLDecoder.decode(converse.group(1), StandardCharsets.UTF_8);
+        request.body()
+                .compose(body -> handler.handle(new ConverseCall(modelId, body.toJsonObject())))
+                .onSuccess(reply -> reply(request, reply))
+                .onFailure(failure -> reply(request, failure instanceof DecodeException
+                        ? EmulatorReply.error(400, "ValidationException", "Malformed request body")
+                        : EmulatorReply.error(500, "InternalServerException", "Emulator failure")));
+    }
+
+    private static void reply(HttpServerRequest request, EmulatorReply reply) {
+        if (request.response().closed()) {
+            return; // the client gave up (its deadline passed) before the scripted reply was due
+        }
+        var response = request.response().setStatusCode(reply.status()).putHeader("Content-Type", "application/json");
+        if (reply.errorType() != null) {
+            response.putHeader(ERROR_TYPE_HEADER, reply.errorType() + ":http://internal.amazon.com/coral/com.amazon.bedrock/");
+        }
+        response.end(reply.body().encode());
+    }
+}

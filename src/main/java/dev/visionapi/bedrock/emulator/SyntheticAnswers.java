@@ -1,0 +1,24 @@
+package dev.visionapi.bedrock.emulator;
+
+import io.vertx.core.Future;
+
+/**
+ * The emulator's default behaviour: an answer that describes what arrived, so a person trying the service without
+ * AWS credentials sees at once that the text is synthetic and that the request was well formed.
+ */
+public final class SyntheticAnswers implements BedrockEmulator.ConverseHandler {
+
+    private static final int PROMPT_PREFIX = 200;
+    // Anthropic's rule of thumb for image tokens is pixels / 750; the emulator does not decode, so it assumes ~1 MP.
+    private static final int TOKENS_PER_IMAGE = 1_334;
+
+    @Override
+    public Future<EmulatorReply> handle(ConverseCall call) {
+        String prompt = call.prompt();
+        String shown = prompt.length() > PROMPT_PREFIX ? prompt.substring(0, PROMPT_PREFIX) + "…" : prompt;
+        String text = "[synthetic answer from the local Bedrock emulator] Model %s received %d image(s) and the prompt: %s"
+                .formatted(call.modelId(), call.imageCount(), shown);
+        int inputTokens = prompt.length() / 4 + 1 + (int) call.imageCount() * TOKENS_PER_IMAGE;
+        return Future.succeededFuture(EmulatorReply.answer(text, inputTokens, text.length() / 4 + 1));
+    }
+}

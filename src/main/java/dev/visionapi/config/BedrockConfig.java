@@ -1,0 +1,56 @@
+package dev.visionapi.config;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/**
+ * How the service reaches Amazon Bedrock. Credentials are not configured here: they always come from the AWS
+ * default credentials chain (environment, profile, web identity/IRSA, container and instance roles).
+ */
+@ConfigMapping(prefix = "bedrock")
+public interface BedrockConfig {
+
+    /**
+     * AWS region of the Bedrock runtime endpoint. When absent, the AWS default region chain ({@code AWS_REGION},
+     * profile) decides, and {@code us-east-1} is the last resort.
+     */
+    Optional<String> region();
+
+    /** Endpoint URL that replaces the regional one: emulators, VPC interface endpoints, proxies. */
+    Optional<URI> endpointOverride();
+
+    /** Model or inference-profile ID used when a request names none. It is always allowed. */
+    @WithDefault("us.anthropic.claude-sonnet-4-5-20250929-v1:0")
+    String defaultModel();
+
+    /** Further model or inference-profile IDs a request may name in its {@code model} field. */
+    @WithDefault("us.anthropic.claude-haiku-4-5-20251001-v1:0,us.anthropic.claude-sonnet-4-20250514-v1:0,us.amazon.nova-pro-v1:0,us.amazon.nova-lite-v1:0")
+    List<String> models();
+
+    /**
+     * Overall deadline of one Bedrock call, retries included. It is also the read timeout of the HTTP client, so that
+     * long generations are not cut off by the SDK's 30 s default.
+     */
+    @WithDefault("60s")
+    Duration timeout();
+
+    /**
+     * Concurrent requests (HTTP/2 streams or HTTP/1.1 connections) to Bedrock. Model calls last seconds, so the SDK's
+     * default of 50 would queue requests inside the client.
+     */
+    @WithDefault("512")
+    int maxConcurrency();
+
+    /** Attempts per Bedrock call in the SDK's standard retry mode (throttling and 5xx are retried with backoff). */
+    @WithDefault("3")
+    int maxAttempts();
+
+    /** Seconds a client is asked to wait (the {@code Retry-After} header) when Bedrock throttles or is unavailable. */
+    @WithDefault("5")
+    int retryAfterSeconds();
+}

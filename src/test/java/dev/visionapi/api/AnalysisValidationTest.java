@@ -1,0 +1,213 @@
+package dev.visionapi.api;
+
+import static dev.visionapi.bedrock.emulator.BedrockEmulatorResource.bedrock;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.visionapi.bedrock.emulator.BedrockEmulatorResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.ValidatableResponse;
+import io.restassured.specification.RequestSpecification;
+
+/** Every request the service must refuse is refused with the right problem, and never reaches Bedrock. */
+@QuarkusTest
+@QuarkusTestResource(BedrockEmulatorResource.class)
+class AnalysisValidationTest {
+
+    private static final byte[] BROKEN_MULTIPART = "--xyz\r\nnot a part".getBytes(StandardCharsets.US_ASCII);
+
+    @TestHTTPResource("/v1/analyses")
+    URI analyses;
+
+    @BeforeEach
+    void resetBedrock() {
+        bedrock().reset();
+    }
+
+    @AfterEach
+    void nothingWasForwarded() {
+        assertThat(bedrock().calls()).isEmpty();
+    }
+
+    @Test
+    void missingImage() {
+        expectProblem(given().multiPart("preset", "caption"), 400, "invalid-request")
+                .body("detail", containsString("at least one image"));
+    }
+
+    @Test
+    void neitherPromptNorPreset() {
+        expectProblem(withCat(), 400, "invalid-request").body("detail", containsString("exactly one of 'preset'"));
+    }
+
+    @Test
+    void bothPromptAndPreset() {
+        expectProblem(withCat().multiPart("preset", "caption").multiPart("prompt", "Describe it."), 400,
+                "invalid-request").body("detail", containsString("exactly one of 'preset'"));
+    }
+
+    @Test
+    void unknownPreset() {
+        expectProblem(withCat().multiPart("preset", "horoscope"), 400, "invalid-request")
+                .body("detail", containsString("Unknown preset 'horoscope'"));
+    }
+
+    @Test
+    void missingRequiredPresetParameter() {
+        expectProblem(withCat().multiPart("preset", "question"), 400, "invalid-request")
+                .body("detail", containsString("needs the 'question' field"));
+    }
+
+    @Test
+    void tooLongPresetParameter() {
+        expectProblem(withCat().multiPart("preset", "question").multiPart("question", "?".repeat(2001)), 400,
+                "invalid-request").body("detail", containsString("longer than 2000"));
+    }
+
+    @Test
+    void maxTokensOutOfRange() {
+        expectProblem(withCat().multiPart("preset", "caption").multiPart("maxTokens", "8193"), 400, "invalid-request")
+                .body("errors.field", hasItem("maxTokens"));
+        expectProblem(withCat().multiPart("preset", "caption").multiPart("maxTokens", "0"), 400, "invalid-request")
+                .body("errors.field", hasItem("maxTokens"));
+    }
+
+    @Test
+    void maxTokensNotANumber() {
+        expectProblem(withCat().multiPart("preset", "caption").multiPart("maxTokens", "lots"), 400, "invalid-request");
+    }
+
+    @Test
+    void temperatureOutOfRange() {
+        expectProblem(withCat().multiPart("preset", "caption").multiPart("temperature", "1.5"), 400, "invalid-request")
+                .body("errors.field", hasItem("temperature"));
+        expectProblem(withCat().multiPart("preset", "caption").multiPart("temperature", "-0.1"), 400, "invalid-request")
+                .body("errors.field", hasItem("temperature"));
+    }
+
+    @Test
+    void modelNotAllowed() {
+        expectProblem(withCat().multiPart("preset", "caption").multiPart("model", "anthropic.claude-v2"), 400,
+                "invalid-request").body("detail", containsString("not allowed"));
+    }
+
+    @Test
+    void promptLongerThanTenThousandCharacters() {
+        expectProblem(withCat().multiPart("prompt", "ü".repeat(10_001)), 400, "invalid-request")
+                .body("errors.field", hasItem("prompt"));
+    }
+
+    @Test
+    void unknownSample() {
+        expectProblem(given().multiPart("sample", "unicorn").multiPart("preset", "caption"), 400, "invalid-request")
+                .body("detail", containsString("Unknown sample 'unicorn'"));
+    }
+
+    @Test
+    void sampleAndImageTogether() {
+        expectProblem(withCat().multiPart("sample", "cat-chelsea").multiPart("preset", "caption"), 400,
+                "invalid-request");
+    }
+
+    @Test
+    void moreThanTwentyImages() {
+        RequestSpecification request = given().multiPart("preset", "caption");
+        for (int i = 0; i < 21; i++) {
+            request.multiPart("image", "cat" + i + ".png", TestImages.CAT_PNG, "image/png");
+        }
+        expectProblem(request, 400, "invalid-request").body("detail", containsString("at most 20 images"));
+    }
+
+    @Test
+    void imageLargerThanTheFileLimit() {
+        byte[] large = Arrays.copyOf(TestImages.CAT_PNG, 20 * 1024 * 1024 + 1);
+        expectProblem(given().multiPart("image", "large.png", large, "image/png").multiPart("preset", "caption"), 413,
+                "payload-too-large").body("detail", containsString("large.png"));
+    }
+
+    @Test
+    void bodyLargerThanTheRequestLimitIsRefusedBeforeItIsRead() throws IOException {
+        // Only the head is sent: the refusal must come from the declared length, without waiting for 101 MiB.
+        try (Socket socket = new Socket(analyses.getHost(), analyses.getPort())) {
+            socket.setSoTimeout(10_000);
+            String head = "POST /v1/analyses HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Content-Type: multipart/form-data; boundary=unused\r\n"
+                    + "Content-Length: " + 101 * 1024 * 1024 + "\r\n\r\n";
+            socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(response).startsWith("HTTP/1.1 413")
+                    .containsIgnoringCase("Content-Type: application/problem+json")
+                    .contains("urn:visionapi:problem:payload-too-large", "104857600");
+        }
+    }
+
+    @Test
+    void textIsNotAnImageWhateverItClaims() {
+        byte[] text = "just some text, not an image".getBytes(StandardCharsets.UTF_8);
+        expectProblem(given().multiPart("image", "photo.png", text, "image/png").multiPart("preset", "caption"), 415,
+                "unsupported-media-type").body("detail", containsString("photo.png"));
+    }
+
+    @Test
+    void bmpIsNotAFormatBedrockAccepts() {
+        byte[] bmp = {'B', 'M', 0x46, 0, 0, 0, 0, 0, 0, 0, 0x36, 0, 0, 0};
+        expectProblem(given().multiPart("image", "old.bmp", bmp, "image/bmp").multiPart("preset", "caption"), 415,
+                "unsupported-media-type");
+    }
+
+    @Test
+    void pngSignatureWithGarbageBehindIt() {
+        byte[] broken = Arrays.copyOf(TestImages.CAT_PNG, 12);
+        expectProblem(given().multiPart("image", "broken.png", broken, "image/png").multiPart("preset", "caption"),
+                422, "unreadable-image");
+    }
+
+    @Test
+    void notMultipart() {
+        expectProblem(given().contentType("application/json").body("{\"preset\":\"caption\"}"), 415,
+                "unsupported-media-type");
+    }
+
+    @Test
+    void brokenMultipartBody() {
+        expectProblem(given().contentType("multipart/form-data; boundary=xyz").body(BROKEN_MULTIPART), 400,
+                "invalid-request");
+    }
+
+    @Test
+    void problemsCarryNoStackTraceOrClassName() {
+        given().contentType("multipart/form-data; boundary=xyz").body(BROKEN_MULTIPART)
+                .when().post("/v1/analyses")
+                .then().body(not(containsString("Exception"))).body(not(containsString("at org.")));
+    }
+
+    private static RequestSpecification withCat() {
+        return given().multiPart("image", "cat.png", TestImages.CAT_PNG, "image/png");
+    }
+
+    static ValidatableResponse expectProblem(RequestSpecification request, int status, String type) {
+        return request.when().post("/v1/analyses")
+                .then().statusCode(status)
+                .contentType("application/problem+json")
+                .body("type", equalTo("urn:visionapi:problem:" + type))
+                .body("status", equalTo(status))
+                .body("title", not(equalTo(null)))
+                .body("detail", not(equalTo(null)));
+    }
+}

@@ -1,0 +1,88 @@
+package dev.visionapi.api;
+
+import static dev.visionapi.bedrock.emulator.BedrockEmulatorResource.bedrock;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.visionapi.bedrock.emulator.BedrockEmulatorResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * 300 analyses at once against 1.5 s of Bedrock latency. Run one after the other they would take 7.5 minutes; if
+ * nothing blocks and the SDK's connection pool is sized, they overlap and finish in a few seconds.
+ */
+@QuarkusTest
+@QuarkusTestResource(BedrockEmulatorResource.class)
+class ConcurrencyTest {
+
+    private static final int REQUESTS = 300;
+    private static final int WARM_UP_REQUESTS = 50;
+    private static final String BOUNDARY = "concurrency-test-boundary";
+
+    @TestHTTPResource("/v1/analyses")
+    URI analyses;
+
+    @BeforeEach
+    void resetBedrock() {
+        bedrock().reset();
+    }
+
+    @Test
+    void threeHundredConcurrentAnalysesAllSucceedWellUnderTwentySeconds() {
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpRequest request = HttpRequest.newBuilder(analyses)
+                .header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
+                .timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body()))
+                .build();
+
+        // A cold JVM interprets the first few hundred requests' JSON, base64 and signing code; this test is about
+        // overlap, not JIT warm-up, so a few sequential requests come first.
+        for (int i = 0; i < WARM_UP_REQUESTS; i++) {
+            assertThat(client.sendAsync(request, HttpResponse.BodyHandlers.ofString()).join().statusCode()).isEqualTo(200);
+        }
+        bedrock().reset();
+        bedrock().latency(Duration.ofMillis(1_500));
+
+        long started = System.nanoTime();
+        List<CompletableFuture<HttpResponse<String>>> responses = IntStream.range(0, REQUESTS)
+                .mapToObj(i -> client.sendAsync(request, HttpResponse.BodyHandlers.ofString()))
+                .toList();
+        CompletableFuture.allOf(responses.toArray(CompletableFuture[]::new)).join();
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+        System.out.printf("%d concurrent analyses with 1.5 s Bedrock latency took %d ms; %d Bedrock calls overlapped%n",
+                REQUESTS, took.toMillis(), bedrock().maxInFlight());
+        assertThat(responses).allSatisfy(response ->
+                assertThat(response.join().statusCode()).as(response.join().body()).isEqualTo(200));
+        assertThat(bedrock().calls()).hasSize(REQUESTS);
+        assertThat(took).isLessThan(Duration.ofSeconds(20));
+        assertThat(bedrock().maxInFlight()).as("Bedrock calls overlapped").isGreaterThan(100);
+    }
+
+    private static byte[] body() {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        String head = "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"preset\"\r\n\r\ncaption\r\n"
+                + "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\"cat.png\"\r\n"
+                + "Content-Type: image/png\r\n\r\n";
+        body.writeBytes(head.getBytes(StandardCharsets.US_ASCII));
+        body.writeBytes(TestImages.CAT_PNG);
+        body.writeBytes(("\r\n--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.US_ASCII));
+        return body.toByteArray();
+    }
+}
