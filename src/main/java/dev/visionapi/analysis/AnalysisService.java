@@ -14,11 +14,11 @@ import dev.visionapi.bedrock.ModelSelector;
 import dev.visionapi.config.ImagesConfig;
 import dev.visionapi.image.ImagePreparer;
 import dev.visionapi.image.ImageUpload;
+import dev.visionapi.image.ImageWorkers;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /**
- * Runs one analysis: checks the request, prepares the images off the event loop, asks the model, and reports.
+ * Runs one analysis: checks the request, prepares the images on the image workers, asks the model, and reports.
  * Everything that can be refused is refused before Bedrock is called.
  */
 @ApplicationScoped
@@ -28,10 +28,12 @@ public class AnalysisService {
     private final ModelSelector models;
     private final ImagePreparer preparer;
     private final BedrockConverseClient bedrock;
+    private final ImageWorkers workers;
     private final ImagesConfig limits;
 
-    AnalysisService(PromptResolver prompts, ModelSelector models, ImagePreparer preparer, BedrockConverseClient bedrock,
-            ImagesConfig limits) {
+    AnalysisService(PromptResolver prompts, ModelSelector models, ImagePreparer preparer, ImageWorkers workers,
+            BedrockConverseClient bedrock, ImagesConfig limits) {
+        this.workers = workers;
         this.prompts = prompts;
         this.models = models;
         this.preparer = preparer;
@@ -47,7 +49,7 @@ public class AnalysisService {
         int maxTokens = request.maxTokens().orElse(AnalysisRequest.DEFAULT_MAX_TOKENS);
         float temperature = request.temperature().orElse(AnalysisRequest.DEFAULT_TEMPERATURE).floatValue();
         return Uni.createFrom().item(() -> request.images().stream().map(preparer::prepare).toList())
-                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .runSubscriptionOn(workers.executor())
                 .chain(images -> bedrock.converse(new ModelCall(model, images, prompt, maxTokens, temperature))
                         .map(answer -> new Analysis(UUID.randomUUID().toString(), model,
                                 request.presetId().orElse(null), answer, images,

@@ -20,8 +20,9 @@ public class AnalysisForm {
     public static final int MAX_PROMPT_LENGTH = 10_000;
 
     @RestForm("image")
-    @Schema(name = "image", description = "Image files (PNG, JPEG, GIF or WebP, recognised by content), up to 20, each at most 20 MiB. "
-                    + "Send them in the order the prompt refers to them. Use either 'image' or 'sample'.")
+    @Schema(name = "image", description = "Image files (PNG, JPEG, GIF, WebP, BMP or TIFF, recognised by content), "
+            + "up to 20, each at most 20 MiB and 50 megapixels. "
+            + "Send them in the order the prompt refers to them. Use either 'image' or 'sample'.")
     public List<FileUpload> images = List.of();
 
     @RestForm

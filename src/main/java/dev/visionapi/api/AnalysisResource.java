@@ -38,14 +38,25 @@ public class AnalysisResource {
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Analyse images",
-            description = "Sends one or more images with a preset or your own prompt to a vision model on Amazon Bedrock "
-                    + "and returns its answer with the token usage.")
+            description = """
+                    Sends one or more images with a preset or your own prompt to a vision model on Amazon Bedrock \
+                    and returns its answer with the token usage.
+
+                    Images are recognised by their content: PNG, JPEG, GIF and WebP are sent as they are when their \
+                    long edge is at most 1568 px and they are at most 3.75 MB; larger ones, EXIF-rotated JPEGs, BMP \
+                    and TIFF are scaled down (aspect ratio kept), turned upright and re-encoded as JPEG (photos) or \
+                    PNG (transparency, few colours), without metadata.
+
+                    Limits (configurable): at most 20 images, each at most 20 MiB (413) and at most 50 megapixels \
+                    and 30,000 px on a side (422, checked from the header before decoding); the whole request at \
+                    most 100 MiB (413).""")
     @APIResponse(responseCode = "200", description = "The model's answer")
     @APIResponse(responseCode = "400", description = "Invalid request: missing image, neither or both of preset and "
             + "prompt, unknown preset or sample, missing preset parameter, out-of-range value, model not allowed")
     @APIResponse(responseCode = "413", description = "An image or the whole request is too large")
-    @APIResponse(responseCode = "415", description = "Not multipart/form-data, or an image is not PNG, JPEG, GIF or WebP")
-    @APIResponse(responseCode = "422", description = "An image looks like a supported format but cannot be read")
+    @APIResponse(responseCode = "415", description = "Not multipart/form-data, or an image is not PNG, JPEG, GIF, WebP, "
+            + "BMP or TIFF")
+    @APIResponse(responseCode = "422", description = "An image is damaged, truncated, or has more pixels than allowed")
     @APIResponse(responseCode = "502", description = "Bedrock failed in a way the client cannot fix")
     @APIResponse(responseCode = "503", description = "Bedrock keeps throttling or is unavailable; see Retry-After")
     @APIResponse(responseCode = "504", description = "Bedrock did not answer within the deadline")

@@ -37,14 +37,19 @@ public record AnalysisResponse(
     @Schema(name = "ImageInfo")
     public record ImageInfo(
             @Schema(description = "Media type sent to Bedrock, detected from the bytes", examples = "image/png") String mediaType,
-            @Schema(description = "Width in pixels") int width,
-            @Schema(description = "Height in pixels") int height,
-            @Schema(description = "Size in bytes") int sizeBytes,
-            @Schema(description = "Whether the service changed the image before sending it") boolean resized) {
+            @Schema(description = "Width in pixels, as sent") int width,
+            @Schema(description = "Height in pixels, as sent") int height,
+            @Schema(description = "Width of the upload in pixels, upright") int originalWidth,
+            @Schema(description = "Height of the upload in pixels, upright") int originalHeight,
+            @Schema(description = "Size in bytes, as sent") int sizeBytes,
+            @Schema(description = "Size of the upload in bytes") long originalSizeBytes,
+            @Schema(description = "Whether the service changed the bytes (scaled, turned upright or re-encoded)") boolean resized,
+            @Schema(description = "Input tokens the image is likely to cost: width × height / 750") long estimatedTokens) {
 
         static ImageInfo from(PreparedImage image) {
-            return new ImageInfo(image.format().mediaType(), image.width(), image.height(), image.sizeBytes(),
-                    image.resized());
+            return new ImageInfo(image.format().mediaType(), image.width(), image.height(), image.originalWidth(),
+                    image.originalHeight(), image.sizeBytes(), image.originalSizeBytes(), image.resized(),
+                    image.estimatedTokens());
         }
     }
 }

@@ -44,7 +44,7 @@ public class BedrockConverseClient {
         List<ContentBlock> content = new ArrayList<>(call.images().size() + 1);
         for (PreparedImage image : call.images()) {
             content.add(ContentBlock.fromImage(ImageBlock.builder()
-                    .format(image.format().bedrockName())
+                    .format(image.format().formatName())
                     // The bytes are never changed after preparation, so the SDK may use them without a copy.
                     .source(ImageSource.fromBytes(SdkBytes.fromByteArrayUnsafe(image.bytes())))
                     .build()));

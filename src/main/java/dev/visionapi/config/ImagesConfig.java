@@ -1,9 +1,14 @@
 package dev.visionapi.config;
 
+import java.util.OptionalInt;
+
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** Limits on the images a request may carry. The whole request is capped by {@code quarkus.http.limits.max-body-size}. */
+/**
+ * Limits on the images a request may carry and how they are prepared for the model. The whole request is capped by
+ * {@code quarkus.http.limits.max-body-size}.
+ */
 @ConfigMapping(prefix = "images")
 public interface ImagesConfig {
 
@@ -14,4 +19,32 @@ public interface ImagesConfig {
     /** Most images in one request (Bedrock's Converse accepts 20). */
     @WithDefault("20")
     int maxCount();
+
+    /**
+     * Most pixels (width × height, read from the header before decoding) an image may claim; a larger one is refused
+     * with 422. This bounds the memory one decode can take.
+     */
+    @WithDefault("50000000")
+    long maxPixels();
+
+    /** Most pixels an image may claim on either side; a wider or taller one is refused with 422. */
+    @WithDefault("30000")
+    int maxSide();
+
+    /**
+     * Longest edge, in pixels, of the images sent to the model; larger ones are scaled down. Claude reads images best
+     * at up to 1568 px and scales larger ones down itself, at the cost of latency. Capped at Bedrock's 8000.
+     */
+    @WithDefault("1568")
+    int maxLongEdge();
+
+    /** JPEG quality (0 to 1) of re-encoded photos; lowered step by step if Bedrock's 3.75 MB is still exceeded. */
+    @WithDefault("0.87")
+    float jpegQuality();
+
+    /**
+     * Images decoded at the same time, each on its own thread off the event loop; further ones wait their turn, so
+     * that many large uploads cannot exhaust the heap. Default: twice the number of processors.
+     */
+    OptionalInt maxConcurrentDecodes();
 }

@@ -18,6 +18,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.visionapi.bedrock.emulator.BedrockEmulatorResource;
+import dev.visionapi.image.TestImages;
 import dev.visionapi.bedrock.emulator.ConverseCall;
 import dev.visionapi.bedrock.emulator.EmulatorReply;
 import dev.visionapi.bedrock.emulator.ScriptedBedrock;

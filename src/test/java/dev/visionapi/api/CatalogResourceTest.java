@@ -10,6 +10,7 @@ import static org.hamcrest.Matchers.hasSize;
 import org.junit.jupiter.api.Test;
 
 import dev.visionapi.bedrock.emulator.BedrockEmulatorResource;
+import dev.visionapi.image.TestImages;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 

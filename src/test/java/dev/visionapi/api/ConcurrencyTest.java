@@ -3,12 +3,10 @@ package dev.visionapi.api;
 import static dev.visionapi.bedrock.emulator.BedrockEmulatorResource.bedrock;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -18,6 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.visionapi.bedrock.emulator.BedrockEmulatorResource;
+import dev.visionapi.image.TestImages;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -32,7 +31,6 @@ class ConcurrencyTest {
 
     private static final int REQUESTS = 300;
     private static final int WARM_UP_REQUESTS = 50;
-    private static final String BOUNDARY = "concurrency-test-boundary";
 
     @TestHTTPResource("/v1/analyses")
     URI analyses;
@@ -45,11 +43,8 @@ class ConcurrencyTest {
     @Test
     void threeHundredConcurrentAnalysesAllSucceedWellUnderTwentySeconds() {
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        HttpRequest request = HttpRequest.newBuilder(analyses)
-                .header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
-                .timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body()))
-                .build();
+        HttpRequest request = new MultipartBody().field("preset", "caption").file("image", "cat.png", TestImages.CAT_PNG)
+                .post(analyses);
 
         // A cold JVM interprets the first few hundred requests' JSON, base64 and signing code; this test is about
         // overlap, not JIT warm-up, so a few sequential requests come first.
@@ -73,16 +68,5 @@ class ConcurrencyTest {
         assertThat(bedrock().calls()).hasSize(REQUESTS);
         assertThat(took).isLessThan(Duration.ofSeconds(20));
         assertThat(bedrock().maxInFlight()).as("Bedrock calls overlapped").isGreaterThan(100);
-    }
-
-    private static byte[] body() {
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        String head = "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"preset\"\r\n\r\ncaption\r\n"
-                + "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\"cat.png\"\r\n"
-                + "Content-Type: image/png\r\n\r\n";
-        body.writeBytes(head.getBytes(StandardCharsets.US_ASCII));
-        body.writeBytes(TestImages.CAT_PNG);
-        body.writeBytes(("\r\n--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.US_ASCII));
-        return body.toByteArray();
     }
 }
