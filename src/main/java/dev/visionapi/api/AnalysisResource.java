@@ -10,16 +10,27 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.UriInfo;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.visionapi.analysis.AnalysisEvent;
 import dev.visionapi.analysis.AnalysisRequest;
 import dev.visionapi.analysis.AnalysisService;
+import dev.visionapi.analysis.PreparedAnalysis;
 import dev.visionapi.image.ImageUpload;
 import dev.visionapi.image.SampleCatalog;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 @Path("/v1/analyses")
@@ -28,10 +39,12 @@ public class AnalysisResource {
 
     private final AnalysisService analyses;
     private final SampleCatalog samples;
+    private final ObjectMapper json;
 
-    AnalysisResource(AnalysisService analyses, SampleCatalog samples) {
+    AnalysisResource(AnalysisService analyses, SampleCatalog samples, ObjectMapper json) {
         this.analyses = analyses;
         this.samples = samples;
+        this.json = json;
     }
 
     @POST
@@ -62,6 +75,38 @@ public class AnalysisResource {
     @APIResponse(responseCode = "504", description = "Bedrock did not answer within the deadline")
     public Uni<AnalysisResponse> analyse(@Valid AnalysisForm form) {
         return analyses.analyse(toRequest(form)).map(AnalysisResponse::from);
+    }
+
+    @POST
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @Operation(hidden = true) // documented with the JSON variant: same operation, chosen by Accept
+    // A worker thread: the images are prepared before the method returns, because once the stream is returned its
+    // headers are sent, and check and image failures must still be ordinary problem responses.
+    @Blocking
+    public Multi<OutboundSseEvent> analyseStreaming(@Valid AnalysisForm form, @Context Sse sse, @Context UriInfo uri) {
+        PreparedAnalysis prepared = analyses.prepare(toRequest(form));
+        return analyses.stream(prepared)
+                .map(event -> event instanceof AnalysisEvent.Done done
+                        ? sseEvent(sse, "done", AnalysisResponse.from(done.analysis()))
+                        : sseEvent(sse, "delta", new TextDelta(((AnalysisEvent.Delta) event).text())))
+                .onFailure().recoverWithItem(failure -> {
+                    ProblemException problem = ProblemMappers.asProblem(failure);
+                    return sseEvent(sse, "error", Problem.of(problem.type(), problem.getMessage(),
+                            ProblemMappers.instance(uri)));
+                });
+    }
+
+    /** The data of a {@code delta} event. */
+    record TextDelta(String text) {
+    }
+
+    private OutboundSseEvent sseEvent(Sse sse, String name, Object data) {
+        try {
+            return sse.newEventBuilder().name(name).data(json.writeValueAsString(data)).build();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Event data cannot be written as JSON", e);
+        }
     }
 
     private AnalysisRequest toRequest(AnalysisForm form) {

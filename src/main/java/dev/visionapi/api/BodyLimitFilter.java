@@ -43,8 +43,8 @@ public class BodyLimitFilter {
 
     private void tooLarge(RoutingContext context) {
         ProblemType type = ProblemType.PAYLOAD_TOO_LARGE;
-        Problem problem = new Problem(type.uri(), type.title(), type.status(),
-                "The request body is larger than %d bytes.".formatted(maxBodyBytes), context.request().path(), null);
+        Problem problem = Problem.of(type, "The request body is larger than %d bytes.".formatted(maxBodyBytes),
+                context.request().path());
         HttpServerRequest request = context.request();
         boolean http1 = request.version() != HttpVersion.HTTP_2;
         HttpServerResponse response = context.response().setStatusCode(type.status())

@@ -25,6 +25,10 @@ public record Problem(
 
     public static final String MEDIA_TYPE = "application/problem+json";
 
+    public static Problem of(ProblemType type, String detail, String instance) {
+        return new Problem(type.uri(), type.title(), type.status(), detail, instance, null);
+    }
+
     /** One invalid field of the request. */
     @Schema(name = "FieldError")
     public record FieldError(

@@ -69,8 +69,16 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response unexpected(Throwable e, UriInfo uri) {
-        LOG.error("Unexpected failure", e);
-        return response(ProblemType.INTERNAL_ERROR, "The request failed unexpectedly.", uri, null).build();
+        return problem(asProblem(e), uri);
+    }
+
+    /** A failure as a problem: its own if it has one, else a logged internal error. */
+    static ProblemException asProblem(Throwable failure) {
+        if (failure instanceof ProblemException problem) {
+            return problem;
+        }
+        LOG.error("Unexpected failure", failure);
+        return new ProblemException(ProblemType.INTERNAL_ERROR, "The request failed unexpectedly.");
     }
 
     /** Statuses with no meaning beyond HTTP's own (405, 406, ...) use RFC 9457's {@code about:blank}. */
@@ -87,7 +95,7 @@ public class ProblemMappers {
         return Response.status(type.status()).type(Problem.MEDIA_TYPE).entity(problem);
     }
 
-    private static String instance(UriInfo uri) {
+    static String instance(UriInfo uri) {
         return uri == null ? null : "/" + uri.getPath().replaceFirst("^/", "");
     }
 

@@ -1,6 +1,7 @@
 package dev.visionapi.bedrock;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -38,6 +39,7 @@ public class BedrockClientProducer {
 
     private static final Logger LOG = Logger.getLogger(BedrockClientProducer.class);
     private static final Region FALLBACK_REGION = Region.US_EAST_1;
+    private static final Duration DEV_CHUNK_DELAY = Duration.ofMillis(40);
 
     private final BedrockConfig config;
     private final Vertx vertx;
@@ -72,7 +74,7 @@ public class BedrockClientProducer {
         Optional<URI> endpoint = config.endpointOverride();
         AwsCredentialsProvider credentials = DefaultCredentialsProvider.builder().build();
         if (endpoint.isEmpty() && LaunchMode.current() == LaunchMode.DEVELOPMENT && !resolvable(credentials)) {
-            devEmulator = BedrockEmulator.start(vertx, new SyntheticAnswers());
+            devEmulator = BedrockEmulator.start(vertx, new SyntheticAnswers(DEV_CHUNK_DELAY));
             endpoint = Optional.of(devEmulator.endpoint());
             credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("emulator", "emulator"));
             LOG.warnf("No AWS credentials found: dev mode uses the local Bedrock emulator at %s. "

@@ -1,5 +1,6 @@
 package dev.visionapi.bedrock;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
@@ -15,6 +16,7 @@ import io.netty.handler.timeout.ReadTimeoutException;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.bedrockruntime.model.AccessDeniedException;
 import software.amazon.awssdk.services.bedrockruntime.model.BedrockRuntimeException;
 import software.amazon.awssdk.services.bedrockruntime.model.ModelNotReadyException;
@@ -42,15 +44,17 @@ public class BedrockErrorTranslator {
     }
 
     public ProblemException translate(Throwable failure, String modelId) {
-        Throwable cause = unwrap(failure);
+        if (failure instanceof ProblemException problem) {
+            return problem;
+        }
+        Throwable cause = significantCause(failure);
         ProblemException problem = problemFor(cause, modelId);
         LOG.warnf("Bedrock call to %s failed: %s (%s)", modelId, cause.getMessage(), problem.type());
         return problem;
     }
 
     private ProblemException problemFor(Throwable cause, String modelId) {
-        if (cause instanceof ApiCallTimeoutException || cause instanceof ApiCallAttemptTimeoutException
-                || cause instanceof ModelTimeoutException || isReadTimeout(cause)) {
+        if (isTimeout(cause)) {
             return new ProblemException(ProblemType.BEDROCK_TIMEOUT,
                     "The model did not answer within the deadline. Try again, or ask for a shorter answer.", null, cause);
         }
@@ -81,7 +85,7 @@ public class BedrockErrorTranslator {
             return new ProblemException(ProblemType.BEDROCK_ACCESS_DENIED,
                     "The service has no AWS credentials to call Bedrock with.", null, cause);
         }
-        if (cause instanceof SdkClientException) {
+        if (cause instanceof SdkClientException || isConnectionFailure(cause)) {
             return new ProblemException(ProblemType.BEDROCK_FAILED, "Bedrock could not be reached.", null, cause);
         }
         return new ProblemException(ProblemType.INTERNAL_ERROR, "The request failed unexpectedly.", null, cause);
@@ -96,25 +100,50 @@ public class BedrockErrorTranslator {
         return "Bedrock rejected the request: " + shortened;
     }
 
-    /** The SDK has no exception type of its own for an empty credentials chain, only this message. */
-    private static boolean isMissingCredentials(Throwable cause) {
-        return cause.getMessage() != null && cause.getMessage().startsWith("Unable to load credentials");
-    }
-
-    private static boolean isReadTimeout(Throwable cause) {
-        for (Throwable t = cause; t != null; t = t.getCause()) {
-            if (t instanceof ReadTimeoutException || t instanceof TimeoutException) {
+    /** Whether the connection to Bedrock failed (refused, reset, closed under a request), at any depth. */
+    static boolean isConnectionFailure(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof IOException) {
                 return true;
             }
         }
         return false;
     }
 
-    private static Throwable unwrap(Throwable failure) {
-        Throwable cause = failure;
-        while (cause instanceof CompletionException && cause.getCause() != null) {
-            cause = cause.getCause();
+    /** The SDK has no exception type of its own for an empty credentials chain, only this message. */
+    private static boolean isMissingCredentials(Throwable cause) {
+        return cause.getMessage() != null && cause.getMessage().startsWith("Unable to load credentials");
+    }
+
+    /** Whether the deadline, a read timeout or the model's own timeout ended the call, at any depth. */
+    private static boolean isTimeout(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof ApiCallTimeoutException || t instanceof ApiCallAttemptTimeoutException
+                    || t instanceof ModelTimeoutException || t instanceof ReadTimeoutException
+                    || t instanceof TimeoutException) {
+                return true;
+            }
         }
-        return cause;
+        return false;
+    }
+
+    /**
+     * The exception that says what happened: the first Bedrock error in the chain, else the first SDK exception, past
+     * the wrappers that futures and stream adapters add.
+     */
+    private static Throwable significantCause(Throwable failure) {
+        Throwable sdk = null;
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof BedrockRuntimeException) {
+                return t;
+            }
+            if (sdk == null && t instanceof SdkException) {
+                sdk = t;
+            }
+        }
+        if (sdk != null) {
+            return sdk;
+        }
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     }
 }

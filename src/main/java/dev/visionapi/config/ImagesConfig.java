@@ -43,7 +43,7 @@ public interface ImagesConfig {
     float jpegQuality();
 
     /**
-     * Images decoded at the same time, each on its own thread off the event loop; further ones wait their turn, so
+     * Images decoded at the same time (on worker threads, never the event loop); further ones wait their turn, so
      * that many large uploads cannot exhaust the heap. Default: twice the number of processors.
      */
     OptionalInt maxConcurrentDecodes();

@@ -4,6 +4,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Iterator;
+import java.util.concurrent.Semaphore;
 
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
@@ -24,7 +25,9 @@ import dev.visionapi.image.ImageResizer.Size;
  * Turns one uploaded image into what is sent to Bedrock, or refuses it. The format comes from the bytes; the
  * dimensions from the header, checked against the limits before any pixel is decoded. An image Bedrock accepts as it
  * is, small enough and upright, is sent byte for byte; any other is decoded (subsampled when much larger than
- * needed), scaled, turned upright and re-encoded. Blocking and CPU-bound: runs on {@link ImageWorkers}.
+ * needed), scaled, turned upright and re-encoded. Blocking and CPU-bound: callers run it on worker threads, never on
+ * the event loop. At most {@code images.max-concurrent-decodes} decodes run at once; further ones wait their turn,
+ * so that a burst of large uploads cannot exhaust the heap.
  */
 @ApplicationScoped
 public class ImagePreparer {
@@ -38,10 +41,13 @@ public class ImagePreparer {
 
     private final ImagesConfig config;
     private final int maxLongEdge;
+    private final Semaphore decodes;
 
     ImagePreparer(ImagesConfig config) {
         this.config = config;
         this.maxLongEdge = Math.min(config.maxLongEdge(), BedrockImageLimits.MAX_SIDE);
+        this.decodes = new Semaphore(config.maxConcurrentDecodes().orElse(2 * Runtime.getRuntime().availableProcessors()),
+                true);
     }
 
     public PreparedImage prepare(ImageUpload upload) {
@@ -65,10 +71,16 @@ public class ImagePreparer {
                 return new PreparedImage(bytes, format, stored.width(), stored.height(), stored.width(),
                         stored.height(), bytes.length, false);
             }
-            BufferedImage upright = ExifOrientation.apply(decodeScaled(reader, stored, upload, format), orientation);
-            ImageEncoder.Encoded encoded = ImageEncoder.encode(upright, format == ImageFormat.JPEG, config.jpegQuality());
-            return new PreparedImage(encoded.bytes(), encoded.format(), encoded.width(), encoded.height(),
-                    original.width(), original.height(), bytes.length, true);
+            decodes.acquireUninterruptibly();
+            try {
+                BufferedImage upright = ExifOrientation.apply(decodeScaled(reader, stored, upload, format), orientation);
+                ImageEncoder.Encoded encoded = ImageEncoder.encode(upright, format == ImageFormat.JPEG,
+                        config.jpegQuality());
+                return new PreparedImage(encoded.bytes(), encoded.format(), encoded.width(), encoded.height(),
+                        original.width(), original.height(), bytes.length, true);
+            } finally {
+                decodes.release();
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {

@@ -31,13 +31,16 @@ final class MultipartBody {
         return this;
     }
 
-    /** A POST of this body to {@code uri}. */
-    HttpRequest post(URI uri) {
+    /** A POST of this body to {@code uri}, with these extra headers (name, value, name, value, ...). */
+    HttpRequest post(URI uri, String... headers) {
         ByteArrayOutputStream complete = new ByteArrayOutputStream(body.size() + 64);
         complete.writeBytes(body.toByteArray());
         complete.writeBytes(("--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.US_ASCII));
-        return HttpRequest.newBuilder(uri)
-                .header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri);
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return request.header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
                 .timeout(Duration.ofSeconds(30))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(complete.toByteArray()))
                 .build();

@@ -3,6 +3,7 @@ package dev.visionapi.bedrock.emulator;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -15,8 +16,8 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.DecodeException;
 
 /**
- * A stand-in for the Bedrock runtime API on loopback, speaking its wire protocol (restJson1 over HTTP/1.1 or h2c,
- * errors in {@code x-amzn-ErrorType}). The real AWS SDK client talks to it unchanged. It serves the dev mode when no
+ * A stand-in for the Bedrock runtime API on loopback, speaking its wire protocol: Converse as restJson1 over HTTP/1.1
+ * or h2c, ConverseStream as {@code application/vnd.amazon.eventstream}, errors in {@code x-amzn-ErrorType}. The real AWS SDK client talks to it unchanged. It serves the dev mode when no
  * AWS credentials are found, and the integration tests, which give it a scripted {@link ConverseHandler}.
  */
 public final class BedrockEmulator implements AutoCloseable {
@@ -27,15 +28,19 @@ public final class BedrockEmulator implements AutoCloseable {
         Future<EmulatorReply> handle(ConverseCall call);
     }
 
-    private static final Pattern CONVERSE_PATH = Pattern.compile("/model/([^/]+)/converse");
+    private static final Pattern CONVERSE_PATH = Pattern.compile("/model/([^/]+)/(converse|converse-stream)");
     private static final String ERROR_TYPE_HEADER = "x-amzn-ErrorType";
     // Matches the AWS services' own advertised limit; the SDK opens further connections beyond it.
     private static final int MAX_STREAMS_PER_CONNECTION = 128;
 
+    private final Vertx vertx;
     private final ConverseHandler handler;
     private final HttpServer server;
+    private final AtomicInteger openStreams = new AtomicInteger();
+    private final AtomicInteger abandonedStreams = new AtomicInteger();
 
     private BedrockEmulator(Vertx vertx, ConverseHandler handler) {
+        this.vertx = vertx;
         this.handler = handler;
         this.server = vertx.createHttpServer(new HttpServerOptions()
                 .setHost("127.0.0.1")
@@ -56,6 +61,16 @@ public final class BedrockEmulator implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + server.actualPort());
     }
 
+    /** ConverseStream responses being written right now. */
+    public int openStreams() {
+        return openStreams.get();
+    }
+
+    /** ConverseStream responses the client closed or reset before their end. */
+    public int abandonedStreams() {
+        return abandonedStreams.get();
+    }
+
     @Override
     public void close() {
         server.close();
@@ -73,12 +88,29 @@ public final class BedrockEmulator implements AutoCloseable {
             return;
         }
         String modelId = URLDecoder.decode(converse.group(1), StandardCharsets.UTF_8);
+        boolean streaming = "converse-stream".equals(converse.group(2));
         request.body()
-                .compose(body -> handler.handle(new ConverseCall(modelId, body.toJsonObject())))
-                .onSuccess(reply -> reply(request, reply))
+                .compose(body -> handler.handle(new ConverseCall(modelId, body.toJsonObject(), streaming)))
+                .onSuccess(reply -> {
+                    if (streaming && reply.status() == 200) {
+                        stream(request, reply);
+                    } else {
+                        reply(request, reply);
+                    }
+                })
                 .onFailure(failure -> reply(request, failure instanceof DecodeException
                         ? EmulatorReply.error(400, "ValidationException", "Malformed request body")
                         : EmulatorReply.error(500, "InternalServerException", "Emulator failure")));
+    }
+
+    private void stream(HttpServerRequest request, EmulatorReply reply) {
+        openStreams.incrementAndGet();
+        ConverseStreamWriter.stream(vertx, request.response(), reply, completed -> {
+            openStreams.decrementAndGet();
+            if (!completed) {
+                abandonedStreams.incrementAndGet();
+            }
+        });
     }
 
     private static void reply(HttpServerRequest request, EmulatorReply reply) {

@@ -3,8 +3,8 @@ package dev.visionapi.bedrock.emulator;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-/** One Converse request as the emulator received it: the model ID from the path and the JSON body. */
-public record ConverseCall(String modelId, JsonObject body) {
+/** One Converse or ConverseStream request as the emulator received it: the model ID from the path and the body. */
+public record ConverseCall(String modelId, JsonObject body, boolean streaming) {
 
     /** The content blocks of the first (user) message. */
     public JsonArray content() {
@@ -22,5 +22,11 @@ public record ConverseCall(String modelId, JsonObject body) {
     /** How many image blocks the request carries. */
     public long imageCount() {
         return content().stream().map(JsonObject.class::cast).filter(block -> block.containsKey("image")).count();
+    }
+
+    /** Short, for test failure messages: the body holds whole images in base64. */
+    @Override
+    public String toString() {
+        return "ConverseCall[" + modelId + (streaming ? ", streaming" : "") + ", " + imageCount() + " image(s)]";
     }
 }

@@ -1,10 +1,21 @@
 package dev.visionapi.bedrock.emulator;
 
+import java.time.Duration;
+
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-/** What the emulator answers to one call: a Converse result or a Bedrock error, as Bedrock puts them on the wire. */
-public record EmulatorReply(int status, String errorType, JsonObject body) {
+/**
+ * What the emulator answers to one call: a Converse result or a Bedrock error, as Bedrock puts them on the wire. For
+ * ConverseStream the result's text is sent in chunks, {@code chunkDelay} apart, and may break off after
+ * {@code failAfterChunks} chunks with an in-stream exception.
+ */
+public record EmulatorReply(int status, String errorType, JsonObject body, Duration chunkDelay,
+        StreamFailure streamFailure) {
+
+    /** An exception frame sent in the middle of a stream, after this many text chunks. */
+    public record StreamFailure(int afterChunks, String exceptionType, String message) {
+    }
 
     /** A successful Converse response with one text block. */
     public static EmulatorReply answer(String text, int inputTokens, int outputTokens) {
@@ -15,11 +26,27 @@ public record EmulatorReply(int status, String errorType, JsonObject body) {
                 .put("stopReason", "end_turn")
                 .put("usage", new JsonObject().put("inputTokens", inputTokens).put("outputTokens", outputTokens)
                         .put("totalTokens", inputTokens + outputTokens))
-                .put("metrics", new JsonObject().put("latencyMs", 1)));
+                .put("metrics", new JsonObject().put("latencyMs", 1)), Duration.ZERO, null);
     }
 
     /** An error the way Bedrock sends it: the type in {@code x-amzn-ErrorType}, the message in the body. */
     public static EmulatorReply error(int status, String errorType, String message) {
-        return new EmulatorReply(status, errorType, new JsonObject().put("message", message));
+        return new EmulatorReply(status, errorType, new JsonObject().put("message", message), Duration.ZERO, null);
+    }
+
+    /** The same answer, streamed with this pause before each chunk. */
+    public EmulatorReply withChunkDelay(Duration delay) {
+        return new EmulatorReply(status, errorType, body, delay, streamFailure);
+    }
+
+    /** The same answer, streamed until {@code afterChunks} chunks and then broken off by an exception frame. */
+    public EmulatorReply failingMidStream(int afterChunks, String exceptionType, String message) {
+        return new EmulatorReply(status, errorType, body, chunkDelay,
+                new StreamFailure(afterChunks, exceptionType, message));
+    }
+
+    String text() {
+        return body.getJsonObject("output").getJsonObject("message").getJsonArray("content").getJsonObject(0)
+                .getString("text");
     }
 }

@@ -1,5 +1,7 @@
 package dev.visionapi.bedrock.emulator;
 
+import java.time.Duration;
+
 import io.vertx.core.Future;
 
 /**
@@ -9,6 +11,13 @@ import io.vertx.core.Future;
 public final class SyntheticAnswers implements BedrockEmulator.ConverseHandler {
 
     private static final int PROMPT_PREFIX = 200;
+
+    private final Duration chunkDelay;
+
+    /** @param chunkDelay pause before each streamed word, so that streaming can be seen working */
+    public SyntheticAnswers(Duration chunkDelay) {
+        this.chunkDelay = chunkDelay;
+    }
     // Anthropic's rule of thumb for image tokens is pixels / 750; the emulator does not decode, so it assumes ~1 MP.
     private static final int TOKENS_PER_IMAGE = 1_334;
 
@@ -19,6 +28,7 @@ public final class SyntheticAnswers implements BedrockEmulator.ConverseHandler {
         String text = "[synthetic answer from the local Bedrock emulator] Model %s received %d image(s) and the prompt: %s"
                 .formatted(call.modelId(), call.imageCount(), shown);
         int inputTokens = prompt.length() / 4 + 1 + (int) call.imageCount() * TOKENS_PER_IMAGE;
-        return Future.succeededFuture(EmulatorReply.answer(text, inputTokens, text.length() / 4 + 1));
+        return Future.succeededFuture(EmulatorReply.answer(text, inputTokens, text.length() / 4 + 1)
+                .withChunkDelay(chunkDelay));
     }
 }

@@ -12,12 +12,17 @@ import io.vertx.core.Vertx;
 public class BedrockEmulatorResource implements QuarkusTestResourceLifecycleManager {
 
     private static volatile ScriptedBedrock bedrock;
+    private static volatile BedrockEmulator emulator;
 
     private Vertx vertx;
-    private BedrockEmulator emulator;
 
     public static ScriptedBedrock bedrock() {
         return bedrock;
+    }
+
+    /** The emulator itself, for what it observes on the wire (open and abandoned streams). */
+    public static BedrockEmulator emulator() {
+        return emulator;
     }
 
     @Override

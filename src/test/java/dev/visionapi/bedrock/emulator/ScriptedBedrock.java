@@ -30,7 +30,7 @@ public final class ScriptedBedrock implements BedrockEmulator.ConverseHandler {
     }
 
     private final Vertx vertx;
-    private final SyntheticAnswers synthetic = new SyntheticAnswers();
+    private final SyntheticAnswers synthetic = new SyntheticAnswers(Duration.ZERO);
     private final List<ConverseCall> calls = new CopyOnWriteArrayList<>();
     private final Queue<Step> script = new ConcurrentLinkedQueue<>();
     private final AtomicInteger inFlight = new AtomicInteger();
