@@ -1,5 +1,6 @@
 package dev.visionapi.bedrock;
 
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -21,6 +22,15 @@ public class ModelSelector {
         defaultModel = config.defaultModel();
         allowed.add(defaultModel);
         config.models().stream().map(String::trim).filter(id -> !id.isEmpty()).forEach(allowed::add);
+    }
+
+    public String defaultModel() {
+        return defaultModel;
+    }
+
+    /** Every model a request may name, the default first. */
+    public Set<String> allowed() {
+        return Collections.unmodifiableSet(allowed);
     }
 
     public String select(Optional<String> requested) {

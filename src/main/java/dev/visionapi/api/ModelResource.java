@@ -1,0 +1,31 @@
+package dev.visionapi.api;
+
+import java.util.List;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import dev.visionapi.bedrock.ModelSelector;
+
+@Path("/v1/models")
+@Tag(name = "Models")
+public class ModelResource {
+
+    private final ModelSelector models;
+
+    ModelResource(ModelSelector models) {
+        this.models = models;
+    }
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "List models", description = "The models a request may name in its 'model' field, the default first.")
+    public List<ModelInfo> list() {
+        return models.allowed().stream().map(id -> new ModelInfo(id, id.equals(models.defaultModel()))).toList();
+    }
+}
