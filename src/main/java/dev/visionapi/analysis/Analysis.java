@@ -3,9 +3,10 @@ package dev.visionapi.analysis;
 import java.util.List;
 
 import dev.visionapi.bedrock.ModelAnswer;
+import dev.visionapi.bedrock.ModelProfile;
 import dev.visionapi.image.PreparedImage;
 
-/** A completed analysis: what ran, on what, and what the model answered. */
-public record Analysis(String id, String model, String presetId, ModelAnswer answer, List<PreparedImage> images,
+/** A completed analysis: what ran, on what, and what the model answered (its text rendered for structured presets). */
+public record Analysis(String id, ModelProfile model, String presetId, ModelAnswer answer, List<PreparedImage> images,
         long latencyMs) {
 }

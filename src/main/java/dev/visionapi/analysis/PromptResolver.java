@@ -1,9 +1,15 @@
 package dev.visionapi.analysis;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.visionapi.api.ProblemException;
 import dev.visionapi.api.ProblemType;
@@ -18,19 +24,23 @@ public class PromptResolver {
         this.presets = presets;
     }
 
-    /** The prompt text; throws a 400 problem when the request names both or neither, or a preset it cannot fill. */
-    public String resolve(AnalysisRequest request) {
+    /** The instruction; throws a 400 problem when the request names both or neither, or a preset it cannot fill. */
+    public Instruction resolve(AnalysisRequest request) {
         boolean hasPrompt = request.prompt().filter(text -> !text.isBlank()).isPresent();
         if (request.presetId().isPresent() == hasPrompt) {
             throw invalid("Send exactly one of 'preset' (a preset ID) or 'prompt' (your own instruction).");
         }
         if (hasPrompt) {
-            return request.prompt().get();
+            return Instruction.custom(request.prompt().get());
         }
         String id = request.presetId().get();
         Preset preset = presets.find(id)
                 .orElseThrow(() -> invalid("Unknown preset '%s'. GET /v1/presets lists them.".formatted(id)));
-        return PromptTemplate.fill(preset.prompt(), parameterValues(preset, request.parameters()));
+        Map<String, String> values = parameterValues(preset, request.parameters());
+        return new Instruction(Optional.ofNullable(preset.system()), PromptTemplate.fill(preset.prompt(), values),
+                Optional.ofNullable(preset.schema()).map(schema -> withEnums(preset, schema, values)),
+                Optional.ofNullable(preset.textTemplate()), Optional.ofNullable(preset.maxTokens()),
+                Optional.ofNullable(preset.temperature()));
     }
 
     private static Map<String, String> parameterValues(Preset preset, Map<String, String> supplied) {
@@ -47,9 +57,23 @@ public class PromptResolver {
             if (value.length() > parameter.maxLength()) {
                 throw invalid("Field '%s' is longer than %d characters.".formatted(parameter.name(), parameter.maxLength()));
             }
-            values.put(parameter.name(), value.strip());
+            values.put(parameter.name(), PromptTemplate.inline(value));
         }
         return values;
+    }
+
+    /** The schema with each {@code schemaEnums} property limited to the values its parameter lists. */
+    private static JsonNode withEnums(Preset preset, JsonNode schema, Map<String, String> values) {
+        if (preset.schemaEnums() == null) {
+            return schema;
+        }
+        ObjectNode copy = schema.deepCopy();
+        preset.schemaEnums().forEach((property, parameter) -> {
+            ArrayNode allowed = ((ObjectNode) copy.path("properties").path(property)).putArray("enum");
+            Arrays.stream(values.get(parameter).split(",")).map(String::trim).filter(value -> !value.isEmpty())
+                    .distinct().forEach(allowed::add);
+        });
+        return copy;
     }
 
     private static ProblemException invalid(String detail) {

@@ -12,6 +12,7 @@ import java.util.stream.Collectors;
  */
 final class PromptTemplate {
 
+    private static final Pattern CONTROL = Pattern.compile("[\\p{Cntrl}\\u2028\\u2029]+");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{([A-Za-z][A-Za-z0-9-]*)}}");
 
     private PromptTemplate() {
@@ -19,6 +20,14 @@ final class PromptTemplate {
 
     static Set<String> placeholders(String template) {
         return PLACEHOLDER.matcher(template).results().map(match -> match.group(1)).collect(Collectors.toSet());
+    }
+
+    /**
+     * A parameter value made fit to stand inside a sentence of the prompt: control characters and line breaks become
+     * spaces, so a value cannot start paragraphs of instructions of its own.
+     */
+    static String inline(String value) {
+        return CONTROL.matcher(value).replaceAll(" ").strip();
     }
 
     static String fill(String template, Map<String, String> values) {

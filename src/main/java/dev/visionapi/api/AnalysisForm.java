@@ -75,6 +75,11 @@ public class AnalysisForm {
     public String language;
 
     @RestForm
+    @Schema(description = "Preset parameter of 'content-match': the text the image should match",
+            examples = "Red leather ankle boots with a block heel")
+    public String text;
+
+    @RestForm
     @Schema(description = "Preset parameter of 'classification': comma-separated categories",
             defaultValue = "People, Food, Other", examples = "Cat, Dog, Bird")
     public String categories;

@@ -114,6 +114,7 @@ public class AnalysisResource {
         putIfPresent(parameters, "question", form.question);
         putIfPresent(parameters, "language", form.language);
         putIfPresent(parameters, "categories", form.categories);
+        putIfPresent(parameters, "text", form.text);
         return new AnalysisRequest(images(form), present(form.preset), present(form.prompt), present(form.model),
                 Optional.ofNullable(form.maxTokens), Optional.ofNullable(form.temperature), parameters);
     }

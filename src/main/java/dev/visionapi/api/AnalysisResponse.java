@@ -1,8 +1,13 @@
 package dev.visionapi.api;
 
+import java.math.BigDecimal;
 import java.util.List;
 
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.visionapi.analysis.Analysis;
 import dev.visionapi.bedrock.ModelAnswer.TokenUsage;
@@ -14,7 +19,9 @@ public record AnalysisResponse(
         @Schema(description = "Identifier of this analysis") String id,
         @Schema(description = "Model or inference profile that answered") String model,
         @Schema(description = "Preset used, or null for a custom prompt", nullable = true) String preset,
-        @Schema(description = "The model's answer") String text,
+        @Schema(description = "The model's answer; for structured presets, 'data' rendered as text") String text,
+        @Schema(description = "For structured presets: the answer as JSON, valid against the preset's schema",
+                type = SchemaType.OBJECT, nullable = true) JsonNode data,
         @Schema(description = "Why the model stopped, as Bedrock reported it", examples = "end_turn") String stopReason,
         @Schema(description = "Token usage exactly as Bedrock reported it") Usage usage,
         @Schema(description = "Time the service took for this analysis, in milliseconds") long latencyMs,
@@ -22,15 +29,19 @@ public record AnalysisResponse(
 
     static AnalysisResponse from(Analysis analysis) {
         TokenUsage usage = analysis.answer().usage();
-        return new AnalysisResponse(analysis.id(), analysis.model(), analysis.presetId(), analysis.answer().text(),
-                analysis.answer().stopReason(),
-                new Usage(usage.inputTokens(), usage.outputTokens(), usage.totalTokens()),
+        return new AnalysisResponse(analysis.id(), analysis.model().id(), analysis.presetId(),
+                analysis.answer().text(), analysis.answer().data(), analysis.answer().stopReason(),
+                new Usage(usage.inputTokens(), usage.outputTokens(), usage.totalTokens(),
+                        analysis.model().estimatedCostUsd(usage.inputTokens(), usage.outputTokens())),
                 analysis.latencyMs(), analysis.images().stream().map(ImageInfo::from).toList());
     }
 
-    /** Bedrock's token counts. */
+    /** Bedrock's token counts, and what they cost at the model's list price. */
     @Schema(name = "Usage")
-    public record Usage(Integer inputTokens, Integer outputTokens, Integer totalTokens) {
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Usage(Integer inputTokens, Integer outputTokens, Integer totalTokens,
+            @Schema(description = "Estimated cost in USD at the model's list price; absent when it has no price",
+                    nullable = true, examples = "0.004896") BigDecimal estimatedCostUsd) {
     }
 
     /** One image as it was sent to the model. */

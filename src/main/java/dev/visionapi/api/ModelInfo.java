@@ -1,14 +1,34 @@
 package dev.visionapi.api;
 
+import java.math.BigDecimal;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.visionapi.bedrock.ModelProfile;
 
 /** A model a request may name, as listed by {@code GET /v1/models}. */
 @Schema(name = "Model")
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record ModelInfo(
         @Schema(description = "Model or inference-profile ID to send as the 'model' form field",
                 examples = "us.anthropic.claude-sonnet-4-5-20250929-v1:0") String id,
+        @Schema(description = "Display name", examples = "Claude Sonnet 4.5") String name,
+        @Schema(description = "Who makes the model", examples = "Anthropic") String provider,
+        @Schema(description = "Whether structured presets use a forced tool call with it (else a JSON-only prompt)")
+        boolean supportsStructuredOutput,
+        @Schema(description = "Most images it takes per request") int maxImages,
+        @Schema(description = "List price in USD per million input tokens, an estimate", nullable = true)
+        BigDecimal inputPricePerMillionUsd,
+        @Schema(description = "List price in USD per million output tokens, an estimate", nullable = true)
+        BigDecimal outputPricePerMillionUsd,
         @JsonProperty("default")
         @Schema(description = "Whether requests that name no model use this one") boolean isDefault) {
+
+    static ModelInfo from(ModelProfile model, boolean isDefault) {
+        return new ModelInfo(model.id(), model.name(), model.provider(), model.supportsStructuredOutput(),
+                model.maxImages(), model.inputPricePerMillionUsd(), model.outputPricePerMillionUsd(), isDefault);
+    }
 }

@@ -10,15 +10,15 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import dev.visionapi.bedrock.ModelSelector;
+import dev.visionapi.bedrock.ModelCatalog;
 
 @Path("/v1/models")
 @Tag(name = "Models")
 public class ModelResource {
 
-    private final ModelSelector models;
+    private final ModelCatalog models;
 
-    ModelResource(ModelSelector models) {
+    ModelResource(ModelCatalog models) {
         this.models = models;
     }
 
@@ -26,6 +26,6 @@ public class ModelResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "List models", description = "The models a request may name in its 'model' field, the default first.")
     public List<ModelInfo> list() {
-        return models.allowed().stream().map(id -> new ModelInfo(id, id.equals(models.defaultModel()))).toList();
+        return models.allowed().stream().map(model -> ModelInfo.from(model, model.equals(models.defaultModel()))).toList();
     }
 }

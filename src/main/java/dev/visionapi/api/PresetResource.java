@@ -8,7 +8,9 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestPath;
 
 import dev.visionapi.analysis.Preset;
 import dev.visionapi.analysis.PresetCatalog;
@@ -28,5 +30,16 @@ public class PresetResource {
     @Operation(summary = "List presets", description = "The ready-made tasks a request can name in its 'preset' field.")
     public Collection<Preset> list() {
         return presets.all();
+    }
+
+    @GET
+    @Path("/{id}")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Get a preset", description = "One preset, with the JSON Schema of its answer when it has one.")
+    @APIResponse(responseCode = "200", description = "The preset")
+    @APIResponse(responseCode = "404", description = "No preset has this ID")
+    public Preset get(@RestPath String id) {
+        return presets.find(id)
+                .orElseThrow(() -> new ProblemException(ProblemType.NOT_FOUND, "No preset has the ID '%s'.".formatted(id)));
     }
 }

@@ -15,6 +15,7 @@ public enum ProblemType {
     BEDROCK_ACCESS_DENIED("bedrock-access-denied", 502, "Access to Bedrock denied"),
     MODEL_UNAVAILABLE("model-unavailable", 502, "Model not available"),
     BEDROCK_FAILED("bedrock-failed", 502, "Bedrock failed"),
+    MODEL_OUTPUT_INVALID("model-output-invalid", 502, "The model returned malformed output"),
     BEDROCK_THROTTLED("bedrock-throttled", 503, "Bedrock is throttling requests"),
     BEDROCK_UNAVAILABLE("bedrock-unavailable", 503, "Bedrock is unavailable"),
     BEDROCK_TIMEOUT("bedrock-timeout", 504, "Bedrock did not answer in time");

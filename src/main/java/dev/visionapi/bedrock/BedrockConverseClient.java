@@ -9,6 +9,10 @@ import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import dev.visionapi.image.PreparedImage;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -27,24 +31,39 @@ import software.amazon.awssdk.services.bedrockruntime.model.ImageBlock;
 import software.amazon.awssdk.services.bedrockruntime.model.ImageSource;
 import software.amazon.awssdk.services.bedrockruntime.model.InferenceConfiguration;
 import software.amazon.awssdk.services.bedrockruntime.model.Message;
+import software.amazon.awssdk.services.bedrockruntime.model.SpecificToolChoice;
+import software.amazon.awssdk.services.bedrockruntime.model.SystemContentBlock;
 import software.amazon.awssdk.services.bedrockruntime.model.TokenUsage;
+import software.amazon.awssdk.services.bedrockruntime.model.Tool;
+import software.amazon.awssdk.services.bedrockruntime.model.ToolChoice;
+import software.amazon.awssdk.services.bedrockruntime.model.ToolConfiguration;
+import software.amazon.awssdk.services.bedrockruntime.model.ToolInputSchema;
+import software.amazon.awssdk.services.bedrockruntime.model.ToolSpecification;
 
 /** The one place that calls Bedrock: Converse or ConverseStream per analysis, bridged lazily into Mutiny. */
 @ApplicationScoped
 public class BedrockConverseClient {
 
+    /** The one tool a structured call offers, and forces: its input is the answer. */
+    static final String RESULT_TOOL = "record_result";
+    private static final String JSON_ONLY = "Answer with a single JSON object and nothing else: no prose, no code "
+            + "fence. It must be valid against this JSON Schema: ";
+
     private final BedrockRuntimeAsyncClient client;
     private final BedrockErrorTranslator errors;
 
-    BedrockConverseClient(BedrockRuntimeAsyncClient client, BedrockErrorTranslator errors) {
+    private final ObjectMapper json;
+
+    BedrockConverseClient(BedrockRuntimeAsyncClient client, BedrockErrorTranslator errors, ObjectMapper json) {
         this.client = client;
         this.errors = errors;
+        this.json = json;
     }
 
     public Uni<ModelAnswer> converse(ModelCall call) {
         ConverseRequest request = toRequest(call);
         return Uni.createFrom().completionStage(() -> client.converse(request))
-                .map(BedrockConverseClient::toAnswer)
+                .map(response -> toAnswer(call, response))
                 .onFailure().transform(failure -> errors.translate(failure, call.modelId()));
     }
 
@@ -56,11 +75,12 @@ public class BedrockConverseClient {
      * requests, not event streams.
      */
     public Multi<ModelStreamEvent> converseStream(ModelCall call) {
-        ConverseStreamRequest request = ConverseStreamRequest.builder()
+        ConverseStreamRequest.Builder builder = ConverseStreamRequest.builder()
                 .modelId(call.modelId())
                 .messages(message(call))
-                .inferenceConfig(inference(call))
-                .build();
+                .inferenceConfig(inference(call));
+        call.system().ifPresent(text -> builder.system(SystemContentBlock.fromText(text)));
+        ConverseStreamRequest request = builder.build();
         AtomicBoolean received = new AtomicBoolean();
         return Multi.createFrom().deferred(() -> {
             StreamAssembler assembler = new StreamAssembler();
@@ -87,11 +107,30 @@ public class BedrockConverseClient {
     }
 
     private static ConverseRequest toRequest(ModelCall call) {
-        return ConverseRequest.builder()
+        ConverseRequest.Builder request = ConverseRequest.builder()
                 .modelId(call.modelId())
                 .messages(message(call))
-                .inferenceConfig(inference(call))
-                .build();
+                .inferenceConfig(inference(call));
+        List<SystemContentBlock> system = new ArrayList<>();
+        call.system().ifPresent(text -> system.add(SystemContentBlock.fromText(text)));
+        call.outputSchema().ifPresent(schema -> {
+            if (call.model().supportsStructuredOutput()) {
+                request.toolConfig(ToolConfiguration.builder()
+                        .tools(Tool.fromToolSpec(ToolSpecification.builder()
+                                .name(RESULT_TOOL)
+                                .description("Records the answer, in the structure the caller needs.")
+                                .inputSchema(ToolInputSchema.fromJson(JsonDocuments.toDocument(schema)))
+                                .build()))
+                        .toolChoice(ToolChoice.fromTool(SpecificToolChoice.builder().name(RESULT_TOOL).build()))
+                        .build());
+            } else {
+                system.add(SystemContentBlock.fromText(JSON_ONLY + schema));
+            }
+        });
+        if (!system.isEmpty()) {
+            request.system(system);
+        }
+        return request.build();
     }
 
     private static Message message(ModelCall call) {
@@ -111,14 +150,34 @@ public class BedrockConverseClient {
         return InferenceConfiguration.builder().maxTokens(call.maxTokens()).temperature(call.temperature()).build();
     }
 
-    private static ModelAnswer toAnswer(ConverseResponse response) {
-        String text = response.output().message().content().stream()
-                .map(ContentBlock::text)
-                .filter(Objects::nonNull)
-                .collect(Collectors.joining());
+    private ModelAnswer toAnswer(ModelCall call, ConverseResponse response) {
+        List<ContentBlock> content = response.output().message().content();
+        String text = content.stream().map(ContentBlock::text).filter(Objects::nonNull).collect(Collectors.joining());
+        JsonNode data = null;
+        if (call.outputSchema().isPresent()) {
+            data = content.stream().map(ContentBlock::toolUse).filter(Objects::nonNull)
+                    .filter(use -> RESULT_TOOL.equals(use.name()))
+                    .map(use -> JsonDocuments.toJson(use.input()))
+                    .findFirst()
+                    .orElseGet(() -> jsonIn(text));
+        }
         TokenUsage usage = response.usage();
         ModelAnswer.TokenUsage tokens = usage == null ? new ModelAnswer.TokenUsage(null, null, null)
                 : new ModelAnswer.TokenUsage(usage.inputTokens(), usage.outputTokens(), usage.totalTokens());
-        return new ModelAnswer(text, response.stopReasonAsString(), tokens);
+        return new ModelAnswer(text, data, response.stopReasonAsString(), tokens);
+    }
+
+    /** The JSON object a JSON-only answer holds, past any prose or code fence around it; null when there is none. */
+    private JsonNode jsonIn(String text) {
+        int start = text.indexOf('{');
+        int end = text.lastIndexOf('}');
+        if (start < 0 || end < start) {
+            return null;
+        }
+        try {
+            return json.readTree(text.substring(start, end + 1));
+        } catch (JsonProcessingException e) {
+            return null;
+        }
     }
 }

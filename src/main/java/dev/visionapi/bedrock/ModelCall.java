@@ -1,9 +1,21 @@
 package dev.visionapi.bedrock;
 
 import java.util.List;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.visionapi.image.PreparedImage;
 
-/** One request to a vision model: images first, then the instruction, as one user turn. */
-public record ModelCall(String modelId, List<PreparedImage> images, String prompt, int maxTokens, float temperature) {
+/**
+ * One request to a vision model: images first, then the instruction, as one user turn.
+ *
+ * @param outputSchema for structured answers: the JSON Schema of the answer's data
+ */
+public record ModelCall(ModelProfile model, List<PreparedImage> images, Optional<String> system, String prompt,
+        Optional<JsonNode> outputSchema, int maxTokens, float temperature) {
+
+    public String modelId() {
+        return model.id();
+    }
 }

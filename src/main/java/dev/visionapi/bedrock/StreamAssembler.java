@@ -40,7 +40,7 @@ final class StreamAssembler {
             throw new ProblemException(ProblemType.BEDROCK_FAILED,
                     "Bedrock's answer stream ended before the model finished.");
         }
-        return new ModelStreamEvent.Completed(new ModelAnswer(text.toString(), stopReason,
+        return new ModelStreamEvent.Completed(new ModelAnswer(text.toString(), null, stopReason,
                 new ModelAnswer.TokenUsage(usage.inputTokens(), usage.outputTokens(), usage.totalTokens())));
     }
 }

@@ -1,6 +1,7 @@
 package dev.visionapi.config;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -28,9 +29,17 @@ public interface BedrockConfig {
     @WithDefault("us.anthropic.claude-sonnet-4-5-20250929-v1:0")
     String defaultModel();
 
-    /** Further model or inference-profile IDs a request may name in its {@code model} field. */
-    @WithDefault("us.anthropic.claude-haiku-4-5-20251001-v1:0,us.anthropic.claude-sonnet-4-20250514-v1:0,us.amazon.nova-pro-v1:0,us.amazon.nova-lite-v1:0")
-    List<String> models();
+    /**
+     * The model or inference-profile IDs a request may name in its {@code model} field. When absent, every model of
+     * the catalogue ({@code models.json} and {@code bedrock.models-file}) is allowed.
+     */
+    Optional<List<String>> models();
+
+    /**
+     * A JSON file in the form of the built-in {@code models.json} whose entries add to or replace the catalogue's:
+     * other models, capabilities, prices.
+     */
+    Optional<Path> modelsFile();
 
     /**
      * Overall deadline of one Bedrock call, retries included. It is also the read timeout of the HTTP client, so that

@@ -38,9 +38,9 @@ class AnalysisResourceTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"caption", "detailed-description", "classification", "object-recognition",
-        "subject-identification", "story", "transcription", "translation"})
-    void everyPresetWithoutRequiredParametersAnswers(String preset) {
+    @ValueSource(strings = {"caption", "detailed-description", "story", "transcription", "translation", "alt-text",
+        "mask-prompt"})
+    void everyTextPresetWithoutRequiredParametersAnswers(String preset) {
         given().multiPart("image", "cat.png", TestImages.CAT_PNG, "image/png").multiPart("preset", preset)
                 .when().post("/v1/analyses")
                 .then().statusCode(200)

@@ -25,7 +25,7 @@ class CatalogResourceTest {
                 .then().statusCode(200)
                 .body("id", containsInAnyOrder("caption", "detailed-description", "classification",
                         "object-recognition", "subject-identification", "story", "question", "transcription",
-                        "translation"))
+                        "translation", "alt-text", "moderation", "content-match", "mask-prompt", "text-extraction"))
                 .body("find { it.id == 'question' }.parameters[0].name", equalTo("question"))
                 .body("find { it.id == 'question' }.parameters[0].required", equalTo(true))
                 .body("find { it.id == 'translation' }.parameters[0].defaultValue", equalTo("French"))

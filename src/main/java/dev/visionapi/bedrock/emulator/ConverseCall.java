@@ -6,6 +6,8 @@ import io.vertx.core.json.JsonObject;
 /** One Converse or ConverseStream request as the emulator received it: the model ID from the path and the body. */
 public record ConverseCall(String modelId, JsonObject body, boolean streaming) {
 
+    private static final String JSON_SCHEMA_MARKER = "valid against this JSON Schema: ";
+
     /** The content blocks of the first (user) message. */
     public JsonArray content() {
         return body.getJsonArray("messages").getJsonObject(0).getJsonArray("content");
@@ -22,6 +24,34 @@ public record ConverseCall(String modelId, JsonObject body, boolean streaming) {
     /** How many image blocks the request carries. */
     public long imageCount() {
         return content().stream().map(JsonObject.class::cast).filter(block -> block.containsKey("image")).count();
+    }
+
+    /** The tool specification the request forces a call of, or null when it forces none. */
+    public JsonObject forcedTool() {
+        JsonObject config = body.getJsonObject("toolConfig");
+        if (config == null || config.getJsonObject("toolChoice") == null
+                || config.getJsonObject("toolChoice").getJsonObject("tool") == null) {
+            return null;
+        }
+        String name = config.getJsonObject("toolChoice").getJsonObject("tool").getString("name");
+        return config.getJsonArray("tools").stream().map(JsonObject.class::cast)
+                .map(tool -> tool.getJsonObject("toolSpec"))
+                .filter(spec -> name.equals(spec.getString("name")))
+                .findFirst().orElse(null);
+    }
+
+    /** The system prompt's text, all blocks joined. */
+    public String system() {
+        JsonArray system = body.getJsonArray("system", new JsonArray());
+        return system.stream().map(JsonObject.class::cast).map(block -> block.getString("text", ""))
+                .reduce("", String::concat);
+    }
+
+    /** The JSON Schema a JSON-only system prompt ends with, or null when the system prompt asks for none. */
+    public JsonObject jsonOnlySchema() {
+        String system = system();
+        int marker = system.indexOf(JSON_SCHEMA_MARKER);
+        return marker < 0 ? null : new JsonObject(system.substring(marker + JSON_SCHEMA_MARKER.length()));
     }
 
     /** Short, for test failure messages: the body holds whole images in base64. */

@@ -29,6 +29,16 @@ public record EmulatorReply(int status, String errorType, JsonObject body, Durat
                 .put("metrics", new JsonObject().put("latencyMs", 1)), Duration.ZERO, null);
     }
 
+    /** A successful Converse response whose content is one call of the named tool with this input. */
+    public static EmulatorReply toolUse(String toolName, JsonObject input, int inputTokens, int outputTokens) {
+        EmulatorReply reply = answer("", inputTokens, outputTokens);
+        JsonObject use = new JsonObject().put("toolUseId", "tooluse_emulator").put("name", toolName).put("input", input);
+        reply.body().getJsonObject("output").getJsonObject("message")
+                .put("content", new JsonArray().add(new JsonObject().put("toolUse", use)));
+        reply.body().put("stopReason", "tool_use");
+        return reply;
+    }
+
     /** An error the way Bedrock sends it: the type in {@code x-amzn-ErrorType}, the message in the body. */
     public static EmulatorReply error(int status, String errorType, String message) {
         return new EmulatorReply(status, errorType, new JsonObject().put("message", message), Duration.ZERO, null);

@@ -1,0 +1,34 @@
+package dev.visionapi.bedrock;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+
+/**
+ * What the service knows of a model: how to name it, what it can do, and its list price (null when unknown).
+ *
+ * @param supportsStructuredOutput whether it takes a forced tool call; the others get a JSON-only prompt instead
+ */
+public record ModelProfile(String id, String name, String provider, boolean supportsStructuredOutput, int maxImages,
+        BigDecimal inputPricePerMillionUsd, BigDecimal outputPricePerMillionUsd) {
+
+    private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
+    private static final int COST_SCALE = 6;
+    private static final int UNKNOWN_MODEL_MAX_IMAGES = 20;
+
+    /** A model named in configuration that the catalogue does not describe. */
+    static ModelProfile unknown(String id) {
+        String provider = id.replaceFirst("^(us|eu|apac|global)\\.", "").replaceFirst("\\..*$", "");
+        return new ModelProfile(id, id, provider, true, UNKNOWN_MODEL_MAX_IMAGES, null, null);
+    }
+
+    /** The estimated cost of these token counts in USD, or null when the price or a count is unknown. */
+    public BigDecimal estimatedCostUsd(Integer inputTokens, Integer outputTokens) {
+        if (inputPricePerMillionUsd == null || outputPricePerMillionUsd == null || inputTokens == null
+                || outputTokens == null) {
+            return null;
+        }
+        return inputPricePerMillionUsd.multiply(BigDecimal.valueOf(inputTokens))
+                .add(outputPricePerMillionUsd.multiply(BigDecimal.valueOf(outputTokens)))
+                .divide(MILLION, COST_SCALE, RoundingMode.HALF_UP);
+    }
+}

@@ -1,0 +1,44 @@
+package dev.visionapi.bedrock.emulator;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/** A value valid against a (simple) JSON Schema, so that the emulator can answer structured requests plausibly. */
+final class SchemaExample {
+
+    private static final String TEXT = "synthetic";
+
+    private SchemaExample() {
+    }
+
+    static Object of(JsonObject schema) {
+        JsonArray allowed = schema.getJsonArray("enum");
+        if (allowed != null && !allowed.isEmpty()) {
+            return allowed.getValue(0);
+        }
+        return switch (schema.getString("type", "string")) {
+            case "object" -> object(schema);
+            case "array" -> array(schema);
+            case "boolean" -> Boolean.TRUE;
+            case "integer" -> Math.max(1, schema.getInteger("minimum", 1));
+            case "number" -> (schema.getDouble("minimum", 0.0) + schema.getDouble("maximum", 1.0)) / 2;
+            default -> TEXT.repeat(Math.max(1, schema.getInteger("minLength", 1) / TEXT.length() + 1));
+        };
+    }
+
+    private static JsonObject object(JsonObject schema) {
+        JsonObject value = new JsonObject();
+        JsonObject properties = schema.getJsonObject("properties", new JsonObject());
+        properties.forEach(property -> value.put(property.getKey(), of((JsonObject) property.getValue())));
+        return value;
+    }
+
+    private static JsonArray array(JsonObject schema) {
+        JsonArray value = new JsonArray();
+        JsonObject items = schema.getJsonObject("items", new JsonObject());
+        for (int i = 0; i < Math.max(1, schema.getInteger("minItems", 1)); i++) {
+            value.add(of(items));
+        }
+        return value;
+    }
+}

@@ -1,0 +1,32 @@
+package dev.visionapi.bedrock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigDecimal;
+
+import org.junit.jupiter.api.Test;
+
+class ModelProfileTest {
+
+    private final ModelProfile sonnet = new ModelProfile("us.anthropic.claude-sonnet-4-5-20250929-v1:0",
+            "Claude Sonnet 4.5", "Anthropic", true, 20, new BigDecimal("3.00"), new BigDecimal("15.00"));
+
+    @Test
+    void costIsTokensTimesPricePerMillion() {
+        assertThat(sonnet.estimatedCostUsd(1_523, 87)).isEqualByComparingTo("0.005874");
+        assertThat(sonnet.estimatedCostUsd(1_000_000, 0)).isEqualByComparingTo("3");
+        assertThat(sonnet.estimatedCostUsd(0, 0)).isEqualByComparingTo("0");
+    }
+
+    @Test
+    void costIsUnknownWithoutAPriceOrACount() {
+        assertThat(ModelProfile.unknown("example.vision-v1:0").estimatedCostUsd(100, 100)).isNull();
+        assertThat(sonnet.estimatedCostUsd(null, 100)).isNull();
+    }
+
+    @Test
+    void anUnknownModelGetsItsProviderFromItsId() {
+        assertThat(ModelProfile.unknown("eu.mistral.pixtral-next-v1:0").provider()).isEqualTo("mistral");
+        assertThat(ModelProfile.unknown("eu.mistral.pixtral-next-v1:0").maxImages()).isEqualTo(20);
+    }
+}
