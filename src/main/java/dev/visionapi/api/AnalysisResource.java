@@ -29,9 +29,13 @@ import dev.visionapi.analysis.AnalysisService;
 import dev.visionapi.analysis.PreparedAnalysis;
 import dev.visionapi.image.ImageUpload;
 import dev.visionapi.image.SampleCatalog;
+import dev.visionapi.ops.AnalysisTelemetry;
+import dev.visionapi.ops.InFlightLimiter;
+import dev.visionapi.ops.RequestIds;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
 
 @Path("/v1/analyses")
 @Tag(name = "Analyses")
@@ -40,9 +44,14 @@ public class AnalysisResource {
     private final AnalysisService analyses;
     private final SampleCatalog samples;
     private final ObjectMapper json;
+    private final InFlightLimiter limiter;
+    private final AnalysisTelemetry telemetry;
 
-    AnalysisResource(AnalysisService analyses, SampleCatalog samples, ObjectMapper json) {
+    AnalysisResource(AnalysisService analyses, SampleCatalog samples, ObjectMapper json, InFlightLimiter limiter,
+            AnalysisTelemetry telemetry) {
         this.analyses = analyses;
+        this.limiter = limiter;
+        this.telemetry = telemetry;
         this.samples = samples;
         this.json = json;
     }
@@ -71,10 +80,24 @@ public class AnalysisResource {
             + "BMP or TIFF")
     @APIResponse(responseCode = "422", description = "An image is damaged, truncated, or has more pixels than allowed")
     @APIResponse(responseCode = "502", description = "Bedrock failed in a way the client cannot fix")
-    @APIResponse(responseCode = "503", description = "Bedrock keeps throttling or is unavailable; see Retry-After")
+    @APIResponse(responseCode = "503", description = "The service is at its in-flight limit, or Bedrock keeps throttling "
+            + "or is unavailable; see Retry-After")
     @APIResponse(responseCode = "504", description = "Bedrock did not answer within the deadline")
-    public Uni<AnalysisResponse> analyse(@Valid AnalysisForm form) {
-        return analyses.analyse(toRequest(form)).map(AnalysisResponse::from);
+    public Uni<AnalysisResponse> analyse(@Valid AnalysisForm form, @Context HttpServerRequest http) {
+        long started = System.nanoTime();
+        AnalysisRequest request = toRequest(form);
+        String requestId = RequestIds.of(http);
+        limiter.acquire();
+        return analyses.analyse(request)
+                .onItemOrFailure().invoke((analysis, failure) -> {
+                    if (failure == null) {
+                        telemetry.succeeded(requestId, request, analysis, started);
+                    } else {
+                        telemetry.failed(requestId, request, failure, started);
+                    }
+                })
+                .onTermination().invoke(limiter::release)
+                .map(AnalysisResponse::from);
     }
 
     @POST
@@ -84,9 +107,28 @@ public class AnalysisResource {
     // A worker thread: the images are prepared before the method returns, because once the stream is returned its
     // headers are sent, and check and image failures must still be ordinary problem responses.
     @Blocking
-    public Multi<OutboundSseEvent> analyseStreaming(@Valid AnalysisForm form, @Context Sse sse, @Context UriInfo uri) {
-        PreparedAnalysis prepared = analyses.prepare(toRequest(form));
+    public Multi<OutboundSseEvent> analyseStreaming(@Valid AnalysisForm form, @Context Sse sse, @Context UriInfo uri,
+            @Context HttpServerRequest http) {
+        long started = System.nanoTime();
+        AnalysisRequest request = toRequest(form);
+        String requestId = RequestIds.of(http);
+        limiter.acquire();
+        PreparedAnalysis prepared;
+        try {
+            prepared = analyses.prepare(request);
+        } catch (RuntimeException e) {
+            limiter.release();
+            telemetry.failed(requestId, request, e, started);
+            throw e;
+        }
         return analyses.stream(prepared)
+                .onItem().invoke(event -> {
+                    if (event instanceof AnalysisEvent.Done done) {
+                        telemetry.succeeded(requestId, request, done.analysis(), started);
+                    }
+                })
+                .onFailure().invoke(failure -> telemetry.failed(requestId, request, failure, started))
+                .onTermination().invoke(limiter::release)
                 .map(event -> event instanceof AnalysisEvent.Done done
                         ? sseEvent(sse, "done", AnalysisResponse.from(done.analysis()))
                         : sseEvent(sse, "delta", new TextDelta(((AnalysisEvent.Delta) event).text())))

@@ -28,7 +28,7 @@ public class BodyLimitFilter {
     }
 
     void register(@Observes Router router) {
-        router.route().order(Integer.MIN_VALUE).handler(this::checkDeclaredLength);
+        router.route().order(Integer.MIN_VALUE + 1).handler(this::checkDeclaredLength);
     }
 
     private void checkDeclaredLength(RoutingContext context) {

@@ -16,6 +16,7 @@ public enum ProblemType {
     MODEL_UNAVAILABLE("model-unavailable", 502, "Model not available"),
     BEDROCK_FAILED("bedrock-failed", 502, "Bedrock failed"),
     MODEL_OUTPUT_INVALID("model-output-invalid", 502, "The model returned malformed output"),
+    OVERLOADED("overloaded", 503, "The service is overloaded"),
     BEDROCK_THROTTLED("bedrock-throttled", 503, "Bedrock is throttling requests"),
     BEDROCK_UNAVAILABLE("bedrock-unavailable", 503, "Bedrock is unavailable"),
     BEDROCK_TIMEOUT("bedrock-timeout", 504, "Bedrock did not answer in time");

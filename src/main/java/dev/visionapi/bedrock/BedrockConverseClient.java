@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
@@ -14,6 +15,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.visionapi.image.PreparedImage;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import mutiny.zero.flow.adapters.AdaptersToFlow;
@@ -53,18 +56,30 @@ public class BedrockConverseClient {
     private final BedrockErrorTranslator errors;
 
     private final ObjectMapper json;
+    private final MeterRegistry registry;
 
-    BedrockConverseClient(BedrockRuntimeAsyncClient client, BedrockErrorTranslator errors, ObjectMapper json) {
+    BedrockConverseClient(BedrockRuntimeAsyncClient client, BedrockErrorTranslator errors, ObjectMapper json,
+            MeterRegistry registry) {
         this.client = client;
         this.errors = errors;
         this.json = json;
+        this.registry = registry;
     }
 
     public Uni<ModelAnswer> converse(ModelCall call) {
         ConverseRequest request = toRequest(call);
+        long started = System.nanoTime();
         return Uni.createFrom().completionStage(() -> client.converse(request))
                 .map(response -> toAnswer(call, response))
-                .onFailure().transform(failure -> errors.translate(failure, call.modelId()));
+                .onFailure().transform(failure -> errors.translate(failure, call.modelId()))
+                .onTermination().invoke((answer, failure, cancelled) -> record(call, "converse", failure, started));
+    }
+
+    /** Bedrock's share of the latency, by model, operation and outcome. */
+    private void record(ModelCall call, String operation, Throwable failure, long startedNanos) {
+        Timer.builder("bedrock.call.duration").description("Bedrock call latency").publishPercentileHistogram()
+                .tags("model", call.modelId(), "operation", operation, "outcome", failure == null ? "ok" : "error")
+                .register(registry).record(System.nanoTime() - startedNanos, TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -82,6 +97,7 @@ public class BedrockConverseClient {
         call.system().ifPresent(text -> builder.system(SystemContentBlock.fromText(text)));
         ConverseStreamRequest request = builder.build();
         AtomicBoolean received = new AtomicBoolean();
+        long started = System.nanoTime();
         return Multi.createFrom().deferred(() -> {
             StreamAssembler assembler = new StreamAssembler();
             CompletableFuture<SdkPublisher<ConverseStreamOutput>> events = new CompletableFuture<>();
@@ -103,7 +119,8 @@ public class BedrockConverseClient {
                     .streams(deltas, Multi.createFrom().item(assembler::completed));
         }).onFailure(failure -> !received.get() && BedrockErrorTranslator.isConnectionFailure(failure))
                 .retry().atMost(1)
-                .onFailure().transform(failure -> errors.translate(failure, call.modelId()));
+                .onFailure().transform(failure -> errors.translate(failure, call.modelId()))
+                .onTermination().invoke((failure, cancelled) -> record(call, "converse-stream", failure, started));
     }
 
     private static ConverseRequest toRequest(ModelCall call) {

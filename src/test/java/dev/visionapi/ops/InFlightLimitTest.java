@@ -1,0 +1,72 @@
+package dev.visionapi.ops;
+
+import static dev.visionapi.bedrock.emulator.BedrockEmulatorResource.bedrock;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import dev.visionapi.bedrock.emulator.BedrockEmulatorResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+
+/** Beyond {@code analysis.max-in-flight}, analyses are shed at once with 503 and Retry-After. */
+@QuarkusTest
+@TestProfile(InFlightLimitTest.TwoAtATime.class)
+@QuarkusTestResource(BedrockEmulatorResource.class)
+class InFlightLimitTest {
+
+    public static class TwoAtATime implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("analysis.max-in-flight", "2");
+        }
+    }
+
+    @TestHTTPResource("/v1/analyses")
+    URI analyses;
+
+    @AfterEach
+    void resetBedrock() {
+        bedrock().reset();
+    }
+
+    @Test
+    void theAnalysesBeyondTheLimitAreShedFastAndTheOthersSucceed() {
+        bedrock().latency(Duration.ofMillis(1_500));
+        String boundary = "limit-test";
+        String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"sample\"\r\n\r\ncat-chelsea\r\n"
+                + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"preset\"\r\n\r\ncaption\r\n"
+                + "--" + boundary + "--\r\n";
+        HttpRequest request = HttpRequest.newBuilder(analyses)
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.US_ASCII)).build();
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+        List<CompletableFuture<HttpResponse<String>>> responses = IntStream.range(0, 6)
+                .mapToObj(i -> client.sendAsync(request, HttpResponse.BodyHandlers.ofString())).toList();
+        List<HttpResponse<String>> done = responses.stream().map(CompletableFuture::join).toList();
+
+        assertThat(done).filteredOn(response -> response.statusCode() == 200).hasSize(2);
+        List<HttpResponse<String>> shed = done.stream().filter(response -> response.statusCode() == 503).toList();
+        assertThat(shed).hasSize(4).allSatisfy(response -> {
+            assertThat(response.headers().firstValue("Retry-After")).contains("1");
+            assertThat(response.body()).contains("urn:visionapi:problem:overloaded");
+        });
+        assertThat(bedrock().calls()).hasSize(2);
+    }
+}
