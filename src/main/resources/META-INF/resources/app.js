@@ -16,16 +16,54 @@ const answer = document.getElementById('answer');
 const usage = document.getElementById('usage');
 const errorBox = document.getElementById('error');
 
+const keyForm = document.getElementById('key-form');
+const keyInput = document.getElementById('api-key');
+
 const presets = new Map();
+let apiKey = sessionStorage.getItem('apiKey');
 let chosenSample = null;
 let uploads = [];
+let previewUrls = [];
+
+/** Request headers, with the API key when the service asked for one. */
+function headers(accept) {
+    return apiKey ? {Accept: accept, 'X-API-Key': apiKey} : {Accept: accept};
+}
+
+/** A 401 means the service requires a key (or a different one): ask for it. */
+function askForKeyIf(response) {
+    if (response.status === 401) {
+        keyForm.hidden = false;
+        keyInput.focus();
+    }
+}
+
+keyForm.addEventListener('submit', event => {
+    event.preventDefault();
+    apiKey = keyInput.value.trim();
+    sessionStorage.setItem('apiKey', apiKey);
+    location.reload();
+});
 
 async function getJson(url) {
-    const response = await fetch(url, {headers: {Accept: 'application/json'}});
+    const response = await fetch(url, {headers: headers('application/json')});
     if (!response.ok) {
+        askForKeyIf(response);
         throw await problemOf(response);
     }
     return response.json();
+}
+
+/** Shows a sample image; with an API key it is fetched with the key, since an img element cannot send one. */
+async function showImage(image, url) {
+    if (!apiKey) {
+        image.src = url;
+        return;
+    }
+    const response = await fetch(url, {headers: headers('image/*')});
+    if (response.ok) {
+        image.src = URL.createObjectURL(await response.blob());
+    }
 }
 
 /** The error an HTTP response stands for, from its RFC 9457 problem body when it has one. */
@@ -68,9 +106,8 @@ async function loadSamples() {
         button.setAttribute('aria-pressed', 'false');
         button.title = sample.name;
         const image = document.createElement('img');
-        image.src = sample.url;
         image.alt = sample.name;
-        image.loading = 'lazy';
+        showImage(image, sample.url);
         button.append(image);
         button.addEventListener('click', () => chooseSample(sample));
         samplesBox.append(button);
@@ -84,7 +121,8 @@ function chooseSample(sample) {
     for (const button of samplesBox.querySelectorAll('button')) {
         button.setAttribute('aria-pressed', String(button.dataset.sample === sample.id));
     }
-    renderPreviews([{name: sample.name, url: sample.url}]);
+    const thumbnail = samplesBox.querySelector(`[data-sample="${sample.id}"] img`);
+    renderPreviews([{name: sample.name, url: thumbnail.src}]);
 }
 
 function chooseFiles(files) {
@@ -98,15 +136,14 @@ function chooseFiles(files) {
     for (const button of samplesBox.querySelectorAll('button')) {
         button.setAttribute('aria-pressed', 'false');
     }
-    renderPreviews(uploads.map(file => ({name: file.name, url: URL.createObjectURL(file)})));
+    const items = uploads.map(file => ({name: file.name, url: URL.createObjectURL(file)}));
+    renderPreviews(items, items.map(item => item.url));
 }
 
-function renderPreviews(items) {
-    for (const old of previews.querySelectorAll('img')) {
-        if (old.src.startsWith('blob:')) {
-            URL.revokeObjectURL(old.src);
-        }
-    }
+/** Shows the chosen images; ownedUrls are object URLs made for them, freed when the choice changes. */
+function renderPreviews(items, ownedUrls = []) {
+    previewUrls.forEach(url => URL.revokeObjectURL(url));
+    previewUrls = ownedUrls;
     previews.textContent = '';
     for (const item of items) {
         const entry = document.createElement('li');
@@ -265,10 +302,11 @@ form.addEventListener('submit', async event => {
     try {
         const response = await fetch('/v1/analyses', {
             method: 'POST',
-            headers: {Accept: 'text/event-stream'},
+            headers: headers('text/event-stream'),
             body: formData(),
         });
         if (!response.ok) {
+            askForKeyIf(response);
             showError(await problemOf(response));
             return;
         }

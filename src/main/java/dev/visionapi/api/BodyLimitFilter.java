@@ -1,5 +1,7 @@
 package dev.visionapi.api;
 
+import java.util.Map;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
@@ -7,9 +9,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
-import io.vertx.core.json.Json;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
@@ -42,21 +42,16 @@ public class BodyLimitFilter {
     }
 
     private void tooLarge(RoutingContext context) {
-        ProblemType type = ProblemType.PAYLOAD_TOO_LARGE;
-        Problem problem = Problem.of(type, "The request body is larger than %d bytes.".formatted(maxBodyBytes),
-                context.request().path());
         HttpServerRequest request = context.request();
+        // The body is never read: an HTTP/1.1 connection cannot carry another request, so it is closed.
         boolean http1 = request.version() != HttpVersion.HTTP_2;
-        HttpServerResponse response = context.response().setStatusCode(type.status())
-                .putHeader("Content-Type", Problem.MEDIA_TYPE);
-        if (http1) {
-            // The body is never read: the connection cannot carry another request, so it is closed.
-            response.putHeader("Connection", "close");
-        }
-        response.end(Json.encode(problem)).onComplete(done -> {
-            if (http1) {
-                request.connection().close();
-            }
-        });
+        ProblemWriter.write(context, ProblemType.PAYLOAD_TOO_LARGE,
+                "The request body is larger than %d bytes.".formatted(maxBodyBytes),
+                http1 ? Map.of("Connection", "close") : Map.of())
+                .onComplete(done -> {
+                    if (http1) {
+                        request.connection().close();
+                    }
+                });
     }
 }

@@ -7,10 +7,12 @@ package dev.visionapi.api;
 public enum ProblemType {
     INVALID_REQUEST("invalid-request", 400, "Invalid request"),
     MODEL_REJECTED_REQUEST("model-rejected-request", 400, "The model rejected the request"),
+    UNAUTHORIZED("unauthorized", 401, "API key missing or not valid"),
     NOT_FOUND("not-found", 404, "Not found"),
     PAYLOAD_TOO_LARGE("payload-too-large", 413, "Request too large"),
     UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", 415, "Unsupported media type"),
     UNREADABLE_IMAGE("unreadable-image", 422, "Image cannot be read"),
+    RATE_LIMITED("rate-limited", 429, "Too many requests"),
     INTERNAL_ERROR("internal-error", 500, "Internal error"),
     BEDROCK_ACCESS_DENIED("bedrock-access-denied", 502, "Access to Bedrock denied"),
     MODEL_UNAVAILABLE("model-unavailable", 502, "Model not available"),

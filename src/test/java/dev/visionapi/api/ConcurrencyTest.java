@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
 
@@ -20,14 +21,28 @@ import dev.visionapi.image.TestImages;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
 
 /**
  * 300 analyses at once against 1.5 s of Bedrock latency. Run one after the other they would take 7.5 minutes; if
  * nothing blocks and the SDK's connection pool is sized, they overlap and finish in a few seconds.
  */
 @QuarkusTest
+@TestProfile(ConcurrencyTest.ThreeHundredAtOnce.class)
 @QuarkusTestResource(BedrockEmulatorResource.class)
 class ConcurrencyTest {
+
+    /**
+     * Above the default in-flight limit of 256, and with the production-like deadline: on this test's shared two
+     * cores the client, the service and the emulator compete, and the short test deadline would measure that.
+     */
+    public static class ThreeHundredAtOnce implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("analysis.max-in-flight", "400", "bedrock.timeout", "30s");
+        }
+    }
 
     private static final int REQUESTS = 300;
     private static final int WARM_UP_REQUESTS = 50;

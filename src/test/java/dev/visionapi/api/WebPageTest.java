@@ -5,13 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -21,7 +18,6 @@ import org.junit.jupiter.api.Test;
 
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.options.FilePayload;
@@ -35,15 +31,11 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
-/**
- * The web page at {@code /}, driven in a real headless Chromium: Debian's {@code /usr/bin/chromium} when present,
- * otherwise the browser Playwright provisions itself. With neither, the test fails; it is never skipped.
- */
+/** The web page at {@code /}, driven in a real headless Chromium (see {@link Chromium}). */
 @QuarkusTest
 @QuarkusTestResource(BedrockEmulatorResource.class)
 class WebPageTest {
 
-    private static final Path SYSTEM_CHROMIUM = Path.of("/usr/bin/chromium");
     private static final String ANSWER = "A tabby cat with striking green eyes lies on a soft grey blanket in warm light.";
 
     private static Playwright playwright;
@@ -58,17 +50,8 @@ class WebPageTest {
 
     @BeforeAll
     static void launchBrowser() {
-        Map<String, String> env = new HashMap<>(System.getenv());
-        BrowserType.LaunchOptions options = new BrowserType.LaunchOptions().setHeadless(true)
-                // Chromium's own background traffic would only meet this machine's closed network.
-                .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                        "--disable-background-networking", "--disable-component-update", "--disable-sync"));
-        if (Files.isExecutable(SYSTEM_CHROMIUM)) {
-            env.put("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
-            options.setExecutablePath(SYSTEM_CHROMIUM);
-        }
-        playwright = Playwright.create(new Playwright.CreateOptions().setEnv(env));
-        browser = playwright.chromium().launch(options);
+        playwright = Chromium.playwright();
+        browser = Chromium.launch(playwright);
     }
 
     @AfterAll

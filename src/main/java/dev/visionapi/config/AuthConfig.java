@@ -1,0 +1,23 @@
+package dev.visionapi.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Optional API keys for {@code /v1/**}; without keys the API is open. Health and the web page stay open. */
+@ConfigMapping(prefix = "auth")
+public interface AuthConfig {
+
+    /** Accepted keys, comma-separated (env {@code AUTH_API_KEYS}, e.g. from a Kubernetes Secret). */
+    Optional<List<String>> apiKeys();
+
+    /** A file with one accepted key per line (blank lines and lines starting with # are skipped). */
+    Optional<Path> apiKeysFile();
+
+    /** Requests per minute each key may make to {@code /v1/**}; 0 means no limit. Over it: 429 with Retry-After. */
+    @WithDefault("0")
+    int rateLimitPerMinute();
+}
