@@ -57,9 +57,11 @@ public class BedrockConverseClient {
 
     private final ObjectMapper json;
     private final MeterRegistry registry;
+    private final ModelCircuitBreakers breakers;
 
     BedrockConverseClient(BedrockRuntimeAsyncClient client, BedrockErrorTranslator errors, ObjectMapper json,
-            MeterRegistry registry) {
+            MeterRegistry registry, ModelCircuitBreakers breakers) {
+        this.breakers = breakers;
         this.client = client;
         this.errors = errors;
         this.json = json;
@@ -69,10 +71,10 @@ public class BedrockConverseClient {
     public Uni<ModelAnswer> converse(ModelCall call) {
         ConverseRequest request = toRequest(call);
         long started = System.nanoTime();
-        return Uni.createFrom().completionStage(() -> client.converse(request))
+        return breakers.guard(call.modelId(), () -> Uni.createFrom().completionStage(() -> client.converse(request))
                 .map(response -> toAnswer(call, response))
                 .onFailure().transform(failure -> errors.translate(failure, call.modelId()))
-                .onTermination().invoke((answer, failure, cancelled) -> record(call, "converse", failure, started));
+                .onTermination().invoke((answer, failure, cancelled) -> record(call, "converse", failure, started)));
     }
 
     /** Bedrock's share of the latency, by model, operation and outcome. */

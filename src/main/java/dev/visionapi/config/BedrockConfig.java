@@ -62,4 +62,23 @@ public interface BedrockConfig {
     /** Seconds a client is asked to wait (the {@code Retry-After} header) when Bedrock throttles or is unavailable. */
     @WithDefault("5")
     int retryAfterSeconds();
+
+    /** The circuit breaker in front of each model: it opens after repeated Bedrock failures and then answers 503. */
+    CircuitBreaker circuitBreaker();
+
+    /** Circuit breaker settings. Client errors (400-class) never count as failures. */
+    interface CircuitBreaker {
+
+        /** Calls in the rolling window the failure ratio is computed over. */
+        @WithDefault("20")
+        int requestVolumeThreshold();
+
+        /** Share of failed calls in the window that opens the circuit. */
+        @WithDefault("0.5")
+        double failureRatio();
+
+        /** How long an open circuit refuses calls before it lets probes through. */
+        @WithDefault("30s")
+        Duration delay();
+    }
 }
