@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
-import java.time.Duration;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -48,11 +47,10 @@ class CircuitBreakerTest {
         assertThat(failures).isBetween(2, 4);
         int callsBeforeOpen = bedrock().calls().size();
 
-        long started = System.nanoTime();
+        // Fast because Bedrock is not called at all; timings themselves belong in the benchmark.
         analyse().statusCode(503).header("Retry-After", "2")
                 .body("type", equalTo("urn:visionapi:problem:bedrock-unavailable"))
                 .body("detail", containsString("paused"));
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(500));
         assertThat(bedrock().calls()).as("an open circuit does not call Bedrock").hasSize(callsBeforeOpen);
 
         bedrock().reset();
