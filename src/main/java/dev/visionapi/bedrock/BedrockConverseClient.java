@@ -16,6 +16,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.visionapi.image.PreparedImage;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -49,6 +51,7 @@ public class BedrockConverseClient {
 
     /** The one tool a structured call offers, and forces: its input is the answer. */
     static final String RESULT_TOOL = "record_result";
+    private static final String MODEL_ATTRIBUTE = "gen_ai.request.model";
     private static final String JSON_ONLY = "Answer with a single JSON object and nothing else: no prose, no code "
             + "fence. It must be valid against this JSON Schema: ";
 
@@ -68,7 +71,10 @@ public class BedrockConverseClient {
         this.registry = registry;
     }
 
+    @WithSpan("bedrock converse")
     public Uni<ModelAnswer> converse(ModelCall call) {
+        // The model only: prompts and images never go into traces.
+        Span.current().setAttribute(MODEL_ATTRIBUTE, call.modelId());
         ConverseRequest request = toRequest(call);
         long started = System.nanoTime();
         return breakers.guard(call.modelId(), () -> Uni.createFrom().completionStage(() -> client.converse(request))
@@ -91,7 +97,9 @@ public class BedrockConverseClient {
      * first event is tried once more: HTTP/2 connections can close under a new stream, and the SDK retries only
      * requests, not event streams.
      */
+    @WithSpan("bedrock converse-stream")
     public Multi<ModelStreamEvent> converseStream(ModelCall call) {
+        Span.current().setAttribute(MODEL_ATTRIBUTE, call.modelId());
         ConverseStreamRequest.Builder builder = ConverseStreamRequest.builder()
                 .modelId(call.modelId())
                 .messages(message(call))
