@@ -17,6 +17,14 @@ public interface AuthConfig {
     /** A file with one accepted key per line (blank lines and lines starting with # are skipped). */
     Optional<Path> apiKeysFile();
 
+    /** Whether {@code /q/metrics} stays open when keys are configured; false puts it behind the keys too. */
+    @WithDefault("true")
+    boolean metricsOpen();
+
+    /** Whether the OpenAPI document and Swagger UI stay open when keys are configured; false puts them behind the keys. */
+    @WithDefault("true")
+    boolean docsOpen();
+
     /** Requests per minute each key may make to {@code /v1/**}; 0 means no limit. Over it: 429 with Retry-After. */
     @WithDefault("0")
     int rateLimitPerMinute();

@@ -25,7 +25,8 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * When API keys are configured, every {@code /v1/**} request needs one, as {@code Authorization: Bearer <key>} or
+ * When API keys are configured, every {@code /v1/**} request needs one (and, by configuration, the metrics and the
+ * API documentation), as {@code Authorization: Bearer <key>} or
  * {@code X-API-Key: <key>}; a missing or wrong key is a 401 problem with {@code WWW-Authenticate}. Keys are compared
  * by their SHA-256 digests in constant time and are never logged. An optional per-key rate limit answers 429.
  */
@@ -38,6 +39,8 @@ public class ApiKeyFilter {
 
     private final List<byte[]> keyDigests = new ArrayList<>();
     private final int perMinute;
+    private final boolean metricsOpen;
+    private final boolean docsOpen;
     private final Map<String, RateWindow> windows = new ConcurrentHashMap<>();
 
     /** Requests counted in the current minute for one key. */
@@ -67,13 +70,22 @@ public class ApiKeyFilter {
             }
         });
         perMinute = config.rateLimitPerMinute();
+        metricsOpen = config.metricsOpen();
+        docsOpen = config.docsOpen();
         LOG.infof("API keys %s", keyDigests.isEmpty() ? "not configured: /v1 is open" : "required for /v1 ("
                 + keyDigests.size() + " keys)");
     }
 
     void register(@Observes Router router) {
-        if (!keyDigests.isEmpty()) {
-            router.routeWithRegex("/v1/.*").order(Integer.MIN_VALUE + 2).handler(this::check);
+        if (keyDigests.isEmpty()) {
+            return;
+        }
+        router.routeWithRegex("/v1/.*").order(Integer.MIN_VALUE + 2).handler(this::check);
+        if (!metricsOpen) {
+            router.routeWithRegex("/q/metrics.*").order(Integer.MIN_VALUE + 2).handler(this::check);
+        }
+        if (!docsOpen) {
+            router.routeWithRegex("/q/(openapi|swagger-ui).*").order(Integer.MIN_VALUE + 2).handler(this::check);
         }
     }
 

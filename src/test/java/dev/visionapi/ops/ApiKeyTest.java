@@ -24,7 +24,8 @@ class ApiKeyTest {
     public static class WithKeys implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("auth.api-keys", "k-alpha-7f3a,k-beta-91cd", "auth.rate-limit-per-minute", "4");
+            return Map.of("auth.api-keys", "k-alpha-7f3a,k-beta-91cd", "auth.rate-limit-per-minute", "4",
+                    "auth.metrics-open", "false");
         }
     }
 
@@ -55,6 +56,13 @@ class ApiKeyTest {
         given().get("/q/health/ready").then().statusCode(200);
         given().get("/").then().statusCode(200);
         given().get("/app.js").then().statusCode(200);
+    }
+
+    @Test
+    void metricsCanBePutBehindTheKeysWhileTheDocsStayOpen() {
+        given().get("/q/metrics").then().statusCode(401);
+        given().header("X-API-Key", "k-beta-91cd").get("/q/metrics").then().statusCode(200);
+        given().get("/q/openapi").then().statusCode(200);
     }
 
     @Test
