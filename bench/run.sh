@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Benchmark: the packaged service against a fixed-latency Bedrock on loopback, side by side with the same load
+# sent straight to that Bedrock (the physical limit of any proxy on this machine). Not part of `./mvnw verify`.
+# Needs wrk (apt-get install -y wrk). Usage: bench/run.sh [seconds per scenario, default 20]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+duration=${1:-20}
+work=target/bench
+mkdir -p "$work"
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
+
+[ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -q -B package -DskipTests
+./mvnw -q -B test-compile
+./mvnw -q -B dependency:build-classpath -Dmdep.outputFile="$work/classpath.txt" -Dmdep.includeScope=test
+classpath="target/test-classes:target/classes:$(cat "$work/classpath.txt")"
+model="us.anthropic.claude-sonnet-4-5-20250929-v1:0"
+
+# Request bodies: the 240 KB cat PNG as multipart for the service, base64 in Converse JSON for Bedrock.
+boundary=bench-boundary-4f1c
+make_multipart() { # $1 image file, $2 output
+    { printf -- '--%s\r\nContent-Disposition: form-data; name="preset"\r\n\r\ncaption\r\n' "$boundary"
+      printf -- '--%s\r\nContent-Disposition: form-data; name="image"; filename="image"\r\n' "$boundary"
+      printf 'Content-Type: application/octet-stream\r\n\r\n'
+      cat "$1"
+      printf '\r\n--%s--\r\n' "$boundary"; } > "$2"
+}
+make_multipart src/main/resources/samples/cat-chelsea.png "$work/cat.multipart"
+{ printf '{"messages":[{"role":"user","content":[{"image":{"format":"png","source":{"bytes":"'
+  base64 -w0 src/main/resources/samples/cat-chelsea.png
+  printf '"}}},{"text":"Write a brief caption."}]}],"inferenceConfig":{"maxTokens":2000,"temperature":0.0}}'; } > "$work/cat.json"
+java -cp "$classpath" dev.visionapi.image.ImagePreparationBenchmark "$work/images" 1 >/dev/null
+make_multipart "$work/images/photo-12mp.jpg" "$work/photo.multipart"
+
+cat > "$work/post.lua" <<'LUA'
+local file = io.open(os.getenv("BENCH_BODY"), "rb")
+wrk.method = "POST"
+wrk.body = file:read("*a")
+file:close()
+wrk.headers["Content-Type"] = os.getenv("BENCH_TYPE")
+wrk.headers["Authorization"] = "AWS4-HMAC-SHA256 Credential=bench/20260101/us-east-1/bedrock/aws4_request"
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT %d %d %.1f %.1f %.1f %.1f\n", summary.requests,
+    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    summary.requests / (summary.duration / 1e6),
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000, latency.max / 1000))
+end
+LUA
+
+upstream_pid=""
+service_pid=""
+cleanup() { kill $service_pid $upstream_pid 2>/dev/null || true; }
+trap cleanup EXIT
+
+start_upstream() { # $1 latency ms
+    [ -n "$upstream_pid" ] && kill "$upstream_pid" 2>/dev/null && wait "$upstream_pid" 2>/dev/null || true
+    java -Xmx1g -cp "$classpath" dev.visionapi.bench.BenchUpstream "$1" > "$work/upstream.out" 2>&1 &
+    upstream_pid=$!
+    until [ -s "$work/upstream.out" ]; do sleep 0.2; done
+    upstream=$(head -1 "$work/upstream.out")
+}
+
+start_service() {
+    [ -n "$service_pid" ] && kill "$service_pid" 2>/dev/null && wait "$service_pid" 2>/dev/null || true
+    local started=$(date +%s%N)
+    AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench java -XX:MaxRAMPercentage=25 \
+        -Dquarkus.http.port=18080 -Dquarkus.http.host=127.0.0.1 -Dbedrock.region=us-east-1 \
+        -Dbedrock.endpoint-override="$upstream" -Danalysis.max-in-flight=2048 \
+        -jar target/quarkus-app/quarkus-run.jar > "$work/service.log" 2>&1 &
+    service_pid=$!
+    until curl -sf http://127.0.0.1:18080/q/health/ready >/dev/null; do sleep 0.05; done
+    startup_ms=$(( ($(date +%s%N) - started) / 1000000 ))
+}
+
+cpu_ticks() { awk '{print $14 + $15}' /proc/"$1"/stat; }
+rss_peak_mib() { awk '/VmHWM/ {printf "%d", $2 / 1024}' /proc/"$1"/status; }
+
+run() { # $1 label, $2 url, $3 body, $4 type, $5 connections
+    local before=$(cpu_ticks "$service_pid")
+    local line
+    line=$(BENCH_BODY="$3" BENCH_TYPE="$4" wrk -t2 -c"$5" -d"${duration}s" --timeout 30s -s "$work/post.lua" "$2" \
+        | grep '^RESULT')
+    local ticks=$(( $(cpu_ticks "$service_pid") - before ))
+    read -r _ requests errors rps p50 p99 max <<< "$line"
+    local cpu_per_1000=$(awk -v t="$ticks" -v r="$requests" -v hz="$(getconf CLK_TCK)" \
+        'BEGIN { if (r > 0) printf "%.2f", t / hz / r * 1000; else print "-" }')
+    printf '| %s | %d | %s | %.0f | %.1f | %.1f | %.1f | %s | %s |\n' "$1" "$5" "$requests/$errors" "$rps" \
+        "$p50" "$p99" "$max" "$cpu_per_1000" "$(rss_peak_mib "$service_pid")"
+}
+
+echo "# $(date -u +%Y-%m-%d) on $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)," \
+     "$(java -version 2>&1 | head -1), wrk $(wrk -v 2>&1 | head -1 | cut -d' ' -f2), ${duration} s per run"
+echo
+echo "| run | connections | requests/errors | req/s | p50 ms | p99 ms | max ms | service CPU s per 1000 | service peak RSS MiB |"
+echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+for latency in 500 0; do
+    start_upstream "$latency"
+    start_service
+    if [ "$latency" = 500 ]; then
+        echo "| (service started in ${startup_ms} ms, idle RSS $(awk '/VmRSS/ {printf "%d", $2/1024}' /proc/$service_pid/status) MiB) | | | | | | | | |"
+        connections="64 256 1024"
+    else
+        connections="64"
+    fi
+    for c in $connections; do
+        run "direct, ${latency} ms upstream" "$upstream/model/${model//:/%3A}/converse" "$work/cat.json" application/json "$c"
+        run "service, ${latency} ms upstream" "http://127.0.0.1:18080/v1/analyses" "$work/cat.multipart" \
+            "multipart/form-data; boundary=$boundary" "$c"
+    done
+done
+run "service, 0 ms upstream, 12 MP JPEG resized" "http://127.0.0.1:18080/v1/analyses" "$work/photo.multipart" \
+    "multipart/form-data; boundary=$boundary" 16
