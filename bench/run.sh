@@ -2,6 +2,7 @@
 # Benchmark: the packaged service against a fixed-latency Bedrock on loopback, side by side with the same load
 # sent straight to that Bedrock (the physical limit of any proxy on this machine). Not part of `./mvnw verify`.
 # Needs wrk (apt-get install -y wrk). Usage: bench/run.sh [seconds per scenario, default 20]
+# Each service is warmed up for 10 s before it is measured; the upstream runs on the same two cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -54,16 +55,17 @@ trap cleanup EXIT
 
 start_upstream() { # $1 latency ms
     [ -n "$upstream_pid" ] && kill "$upstream_pid" 2>/dev/null && wait "$upstream_pid" 2>/dev/null || true
-    java -Xmx1g -cp "$classpath" dev.visionapi.bench.BenchUpstream "$1" > "$work/upstream.out" 2>&1 &
+    : > "$work/upstream.out"
+    java -Xmx1g -cp "$classpath" dev.visionapi.bench.BenchUpstream "$1" >> "$work/upstream.out" 2>&1 &
     upstream_pid=$!
-    until [ -s "$work/upstream.out" ]; do sleep 0.2; done
-    upstream=$(head -1 "$work/upstream.out")
+    until grep -q '^http' "$work/upstream.out"; do sleep 0.2; done
+    upstream=$(grep -m1 '^http' "$work/upstream.out")
 }
 
 start_service() {
     [ -n "$service_pid" ] && kill "$service_pid" 2>/dev/null && wait "$service_pid" 2>/dev/null || true
     local started=$(date +%s%N)
-    AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench java -XX:MaxRAMPercentage=25 \
+    AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench java -Xmx512m \
         -Dquarkus.http.port=18080 -Dquarkus.http.host=127.0.0.1 -Dbedrock.region=us-east-1 \
         -Dbedrock.endpoint-override="$upstream" -Danalysis.max-in-flight=2048 \
         -jar target/quarkus-app/quarkus-run.jar > "$work/service.log" 2>&1 &
@@ -74,6 +76,10 @@ start_service() {
 
 cpu_ticks() { awk '{print $14 + $15}' /proc/"$1"/stat; }
 rss_peak_mib() { awk '/VmHWM/ {printf "%d", $2 / 1024}' /proc/"$1"/status; }
+
+warm_up() { # $1 url, $2 body, $3 type: JIT-compile the hot paths before anything is measured
+    BENCH_BODY="$2" BENCH_TYPE="$3" wrk -t2 -c32 -d10s --timeout 30s -s "$work/post.lua" "$1" >/dev/null
+}
 
 run() { # $1 label, $2 url, $3 body, $4 type, $5 connections
     local before=$(cpu_ticks "$service_pid")
@@ -99,6 +105,8 @@ for latency in 500 0; do
     if [ "$latency" = 500 ]; then
         echo "| (service started in ${startup_ms} ms, idle RSS $(awk '/VmRSS/ {printf "%d", $2/1024}' /proc/$service_pid/status) MiB) | | | | | | | | |"
         connections="64 256 1024"
+        warm_up "$upstream/model/${model//:/%3A}/converse" "$work/cat.json" application/json
+        warm_up "http://127.0.0.1:18080/v1/analyses" "$work/cat.multipart" "multipart/form-data; boundary=$boundary"
     else
         connections="64"
     fi
