@@ -1,9 +1,10 @@
 package dev.visionapi.analysis;
 
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 
@@ -19,9 +20,19 @@ import com.networknt.schema.SpecificationVersion;
 @ApplicationScoped
 public class StructuredAnswer {
 
+    /** Compiled schemas kept; enough for every preset and the category lists in common use. */
+    private static final int COMPILED_SCHEMAS = 256;
+
     private final SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
-    // Presets are few; schemas with enums from parameters vary per request but repeat.
-    private final Map<JsonNode, Schema> compiled = new ConcurrentHashMap<>();
+    // Schemas with enums from request parameters (classification's categories) are as many as clients make up, so
+    // the cache of compiled schemas is bounded, least recently used out first.
+    private final Map<JsonNode, Schema> compiled = Collections.synchronizedMap(
+            new LinkedHashMap<>(COMPILED_SCHEMAS, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<JsonNode, Schema> eldest) {
+                    return size() > COMPILED_SCHEMAS;
+                }
+            });
 
     /** What is wrong with the data; empty when it follows the schema. */
     public List<String> problems(JsonNode data, JsonNode schema) {

@@ -52,8 +52,10 @@ public class BedrockConverseClient {
     /** The one tool a structured call offers, and forces: its input is the answer. */
     static final String RESULT_TOOL = "record_result";
     private static final String MODEL_ATTRIBUTE = "gen_ai.request.model";
+    /** Ends the JSON-only system prompt, right before the schema; the emulator finds the schema after it. */
+    public static final String JSON_SCHEMA_MARKER = "valid against this JSON Schema: ";
     private static final String JSON_ONLY = "Answer with a single JSON object and nothing else: no prose, no code "
-            + "fence. It must be valid against this JSON Schema: ";
+            + "fence. It must be " + JSON_SCHEMA_MARKER;
 
     private final BedrockRuntimeAsyncClient client;
     private final BedrockErrorTranslator errors;
@@ -104,7 +106,10 @@ public class BedrockConverseClient {
                 .modelId(call.modelId())
                 .messages(message(call))
                 .inferenceConfig(inference(call));
-        call.system().ifPresent(text -> builder.system(SystemContentBlock.fromText(text)));
+        List<SystemContentBlock> system = system(call);
+        if (!system.isEmpty()) {
+            builder.system(system);
+        }
         ConverseStreamRequest request = builder.build();
         AtomicBoolean received = new AtomicBoolean();
         long started = System.nanoTime();
@@ -138,10 +143,7 @@ public class BedrockConverseClient {
                 .modelId(call.modelId())
                 .messages(message(call))
                 .inferenceConfig(inference(call));
-        List<SystemContentBlock> system = new ArrayList<>();
-        call.system().ifPresent(text -> system.add(SystemContentBlock.fromText(text)));
-        call.outputSchema().ifPresent(schema -> {
-            if (call.model().supportsStructuredOutput()) {
+        call.outputSchema().filter(schema -> call.model().supportsStructuredOutput()).ifPresent(schema ->
                 request.toolConfig(ToolConfiguration.builder()
                         .tools(Tool.fromToolSpec(ToolSpecification.builder()
                                 .name(RESULT_TOOL)
@@ -149,15 +151,21 @@ public class BedrockConverseClient {
                                 .inputSchema(ToolInputSchema.fromJson(JsonDocuments.toDocument(schema)))
                                 .build()))
                         .toolChoice(ToolChoice.fromTool(SpecificToolChoice.builder().name(RESULT_TOOL).build()))
-                        .build());
-            } else {
-                system.add(SystemContentBlock.fromText(JSON_ONLY + schema));
-            }
-        });
+                        .build()));
+        List<SystemContentBlock> system = system(call);
         if (!system.isEmpty()) {
             request.system(system);
         }
         return request.build();
+    }
+
+    /** The call's system prompt, then, for a structured answer from a model without tool use, the JSON-only one. */
+    private static List<SystemContentBlock> system(ModelCall call) {
+        List<SystemContentBlock> system = new ArrayList<>();
+        call.system().ifPresent(text -> system.add(SystemContentBlock.fromText(text)));
+        call.outputSchema().filter(schema -> !call.model().supportsStructuredOutput())
+                .ifPresent(schema -> system.add(SystemContentBlock.fromText(JSON_ONLY + schema)));
+        return system;
     }
 
     private static Message message(ModelCall call) {

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,7 +59,11 @@ public class ModelCatalog {
 
     /** Every model a request may name, the default first. */
     public Collection<ModelProfile> allowed() {
-        return List.copyOf(allowed.values());
+        return Collections.unmodifiableCollection(allowed.values());
+    }
+
+    public boolean isAllowed(String id) {
+        return allowed.containsKey(id);
     }
 
     /** The model a request runs on: the one it names, if allowed, or the default. */

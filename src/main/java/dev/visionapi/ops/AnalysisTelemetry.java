@@ -71,7 +71,7 @@ public class AnalysisTelemetry {
 
     public void failed(String requestId, AnalysisRequest request, Throwable failure, long startedNanos) {
         String preset = presetTag(request);
-        String model = request.model().filter(id -> models.allowed().stream().anyMatch(m -> m.id().equals(id)))
+        String model = request.model().filter(models::isAllowed)
                 .orElse(request.model().isPresent() ? OTHER : models.defaultModel().id());
         String outcome = failure instanceof ProblemException problem ? problem.type().name().toLowerCase() : "error";
         long nanos = System.nanoTime() - startedNanos;

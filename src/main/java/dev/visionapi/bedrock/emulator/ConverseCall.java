@@ -1,12 +1,12 @@
 package dev.visionapi.bedrock.emulator;
 
+import dev.visionapi.bedrock.BedrockConverseClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /** One Converse or ConverseStream request as the emulator received it: the model ID from the path and the body. */
 public record ConverseCall(String modelId, JsonObject body, boolean streaming) {
 
-    private static final String JSON_SCHEMA_MARKER = "valid against this JSON Schema: ";
 
     /** The content blocks of the first (user) message. */
     public JsonArray content() {
@@ -50,8 +50,8 @@ public record ConverseCall(String modelId, JsonObject body, boolean streaming) {
     /** The JSON Schema a JSON-only system prompt ends with, or null when the system prompt asks for none. */
     public JsonObject jsonOnlySchema() {
         String system = system();
-        int marker = system.indexOf(JSON_SCHEMA_MARKER);
-        return marker < 0 ? null : new JsonObject(system.substring(marker + JSON_SCHEMA_MARKER.length()));
+        int marker = system.indexOf(BedrockConverseClient.JSON_SCHEMA_MARKER);
+        return marker < 0 ? null : new JsonObject(system.substring(marker + BedrockConverseClient.JSON_SCHEMA_MARKER.length()));
     }
 
     /** Short, for test failure messages: the body holds whole images in base64. */

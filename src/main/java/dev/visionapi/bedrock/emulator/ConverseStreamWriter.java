@@ -101,18 +101,20 @@ final class ConverseStreamWriter {
     }
 
     private static Message event(String type, JsonObject payload) {
-        Map<String, HeaderValue> headers = new LinkedHashMap<>();
-        headers.put(":event-type", HeaderValue.fromString(type));
-        headers.put(":content-type", HeaderValue.fromString("application/json"));
-        headers.put(":message-type", HeaderValue.fromString("event"));
-        return new Message(headers, payload.toBuffer().getBytes());
+        return frame("event", ":event-type", type, payload);
     }
 
     private static Message exception(EmulatorReply.StreamFailure failure) {
+        return frame("exception", ":exception-type", failure.exceptionType(),
+                new JsonObject().put("message", failure.message()));
+    }
+
+    /** One event-stream message: its kind, its type under the header that kind uses, and a JSON payload. */
+    private static Message frame(String messageType, String typeHeader, String type, JsonObject payload) {
         Map<String, HeaderValue> headers = new LinkedHashMap<>();
-        headers.put(":exception-type", HeaderValue.fromString(failure.exceptionType()));
+        headers.put(typeHeader, HeaderValue.fromString(type));
         headers.put(":content-type", HeaderValue.fromString("application/json"));
-        headers.put(":message-type", HeaderValue.fromString("exception"));
-        return new Message(headers, new JsonObject().put("message", failure.message()).toBuffer().getBytes());
+        headers.put(":message-type", HeaderValue.fromString(messageType));
+        return new Message(headers, payload.toBuffer().getBytes());
     }
 }
