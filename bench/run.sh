@@ -2,7 +2,9 @@
 # Benchmark: the packaged service against a fixed-latency Bedrock on loopback, side by side with the same load
 # sent straight to that Bedrock (the physical limit of any proxy on this machine). Not part of `./mvnw verify`.
 # Needs wrk (apt-get install -y wrk). Usage: bench/run.sh [seconds per scenario, default 20]
-# Each service is warmed up for 10 s before it is measured; the upstream runs on the same two cores.
+# Each service is warmed up for 60 s before it is measured (the JIT compiler is still busy after 30 s on two cores);
+# the upstream and wrk run on the same two cores. The service runs with the JVM options of the container image
+# (docker/Dockerfile.jvm) and a heap sized for a 512 MiB pod, with its default in-flight and upload-memory limits.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -40,10 +42,18 @@ wrk.body = file:read("*a")
 file:close()
 wrk.headers["Content-Type"] = os.getenv("BENCH_TYPE")
 wrk.headers["Authorization"] = "AWS4-HMAC-SHA256 Credential=bench/20260101/us-east-1/bedrock/aws4_request"
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+function init(args) shed = 0 end
+-- 503s are the service shedding load at its in-flight or upload-memory limit; counted apart from errors.
+function response(status, headers, body) if status == 503 then shed = shed + 1 end end
 done = function(summary, latency, requests)
-  io.write(string.format("RESULT %d %d %.1f %.1f %.1f %.1f\n", summary.requests,
-    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
-    summary.requests / (summary.duration / 1e6),
+  local sheds = 0
+  for _, thread in ipairs(threads) do sheds = sheds + thread:get("shed") end
+  io.write(string.format("RESULT %d %d %d %.1f %.1f %.1f %.1f\n", summary.requests, sheds,
+    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout
+      - sheds,
+    (summary.requests - sheds) / (summary.duration / 1e6),
     latency:percentile(50) / 1000, latency:percentile(99) / 1000, latency.max / 1000))
 end
 LUA
@@ -56,7 +66,7 @@ trap cleanup EXIT
 start_upstream() { # $1 latency ms
     [ -n "$upstream_pid" ] && kill "$upstream_pid" 2>/dev/null && wait "$upstream_pid" 2>/dev/null || true
     : > "$work/upstream.out"
-    java -Xmx1g -cp "$classpath" dev.visionapi.bench.BenchUpstream "$1" >> "$work/upstream.out" 2>&1 &
+    java -Xmx512m -XX:+UseParallelGC -cp "$classpath" dev.visionapi.bench.BenchUpstream "$1" >> "$work/upstream.out" 2>&1 &
     upstream_pid=$!
     until grep -q '^http' "$work/upstream.out"; do sleep 0.2; done
     upstream=$(grep -m1 '^http' "$work/upstream.out")
@@ -65,9 +75,13 @@ start_upstream() { # $1 latency ms
 start_service() {
     [ -n "$service_pid" ] && kill "$service_pid" 2>/dev/null && wait "$service_pid" 2>/dev/null || true
     local started=$(date +%s%N)
-    AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench java -Xmx512m \
+    # The container's options (docker/Dockerfile.jvm), with the heap of a 512 MiB pod instead of MaxRAMPercentage.
+    local java_opts
+    java_opts=$(sed -n 's/.*JAVA_OPTS="\(.*\)".*/\1/p' docker/Dockerfile.jvm | sed 's/-XX:MaxRAMPercentage=[0-9]*//')
+    # shellcheck disable=SC2086
+    AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench java $java_opts -Xmx512m \
         -Dquarkus.http.port=18080 -Dquarkus.http.host=127.0.0.1 -Dbedrock.region=us-east-1 \
-        -Dbedrock.endpoint-override="$upstream" -Danalysis.max-in-flight=2048 \
+        -Dbedrock.endpoint-override="$upstream" \
         -jar target/quarkus-app/quarkus-run.jar > "$work/service.log" 2>&1 &
     service_pid=$!
     until curl -sf http://127.0.0.1:18080/q/health/ready >/dev/null; do sleep 0.05; done
@@ -77,8 +91,8 @@ start_service() {
 cpu_ticks() { awk '{print $14 + $15}' /proc/"$1"/stat; }
 rss_peak_mib() { awk '/VmHWM/ {printf "%d", $2 / 1024}' /proc/"$1"/status; }
 
-warm_up() { # $1 url, $2 body, $3 type: JIT-compile the hot paths before anything is measured
-    BENCH_BODY="$2" BENCH_TYPE="$3" wrk -t2 -c32 -d10s --timeout 30s -s "$work/post.lua" "$1" >/dev/null
+warm_up() { # $1 url, $2 body, $3 type, $4 seconds: JIT-compile the hot paths before anything is measured
+    BENCH_BODY="$2" BENCH_TYPE="$3" wrk -t2 -c64 -d"$4"s --timeout 30s -s "$work/post.lua" "$1" >/dev/null
 }
 
 run() { # $1 label, $2 url, $3 body, $4 type, $5 connections
@@ -87,17 +101,17 @@ run() { # $1 label, $2 url, $3 body, $4 type, $5 connections
     line=$(BENCH_BODY="$3" BENCH_TYPE="$4" wrk -t2 -c"$5" -d"${duration}s" --timeout 30s -s "$work/post.lua" "$2" \
         | grep '^RESULT')
     local ticks=$(( $(cpu_ticks "$service_pid") - before ))
-    read -r _ requests errors rps p50 p99 max <<< "$line"
+    read -r _ requests sheds errors rps p50 p99 max <<< "$line"
     local cpu_per_1000=$(awk -v t="$ticks" -v r="$requests" -v hz="$(getconf CLK_TCK)" \
         'BEGIN { if (r > 0) printf "%.2f", t / hz / r * 1000; else print "-" }')
-    printf '| %s | %d | %s | %.0f | %.1f | %.1f | %.1f | %s | %s |\n' "$1" "$5" "$requests/$errors" "$rps" \
+    printf '| %s | %d | %s | %.0f | %.1f | %.1f | %.1f | %s | %s |\n' "$1" "$5" "$requests/$sheds/$errors" "$rps" \
         "$p50" "$p99" "$max" "$cpu_per_1000" "$(rss_peak_mib "$service_pid")"
 }
 
 echo "# $(date -u +%Y-%m-%d) on $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)," \
      "$(java -version 2>&1 | head -1), wrk $(wrk -v 2>&1 | head -1 | cut -d' ' -f2), ${duration} s per run"
 echo
-echo "| run | connections | requests/errors | req/s | p50 ms | p99 ms | max ms | service CPU s per 1000 | service peak RSS MiB |"
+echo "| run | connections | requests/503 sheds/errors | answered req/s | p50 ms | p99 ms | max ms | service CPU s per 1000 | service peak RSS MiB |"
 echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 for latency in 500 0; do
     start_upstream "$latency"
@@ -105,11 +119,11 @@ for latency in 500 0; do
     if [ "$latency" = 500 ]; then
         echo "| (service started in ${startup_ms} ms, idle RSS $(awk '/VmRSS/ {printf "%d", $2/1024}' /proc/$service_pid/status) MiB) | | | | | | | | |"
         connections="64 256 1024"
-        warm_up "$upstream/model/${model//:/%3A}/converse" "$work/cat.json" application/json
-        warm_up "http://127.0.0.1:18080/v1/analyses" "$work/cat.multipart" "multipart/form-data; boundary=$boundary"
     else
         connections="64"
     fi
+    warm_up "$upstream/model/${model//:/%3A}/converse" "$work/cat.json" application/json 10
+    warm_up "http://127.0.0.1:18080/v1/analyses" "$work/cat.multipart" "multipart/form-data; boundary=$boundary" 60
     for c in $connections; do
         run "direct, ${latency} ms upstream" "$upstream/model/${model//:/%3A}/converse" "$work/cat.json" application/json "$c"
         run "service, ${latency} ms upstream" "http://127.0.0.1:18080/v1/analyses" "$work/cat.multipart" \

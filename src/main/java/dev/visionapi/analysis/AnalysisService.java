@@ -128,11 +128,5 @@ public class AnalysisService {
             throw new ProblemException(ProblemType.INVALID_REQUEST, "Model '%s' takes at most %d image(s) per request; "
                     .formatted(model.id(), model.maxImages()) + "this request has %d.".formatted(images.size()));
         }
-        for (ImageUpload image : images) {
-            if (image.size() > limits.maxFileBytes()) {
-                throw new ProblemException(ProblemType.PAYLOAD_TOO_LARGE, "'%s' has %d bytes; the limit is %d bytes per image."
-                        .formatted(image.name(), image.size(), limits.maxFileBytes()));
-            }
-        }
     }
 }

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import jakarta.validation.Valid;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -17,6 +16,9 @@ import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -30,27 +32,25 @@ import dev.visionapi.analysis.PreparedAnalysis;
 import dev.visionapi.image.ImageUpload;
 import dev.visionapi.image.SampleCatalog;
 import dev.visionapi.ops.AnalysisTelemetry;
-import dev.visionapi.ops.InFlightLimiter;
 import dev.visionapi.ops.RequestIds;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
 
 @Path("/v1/analyses")
 @Tag(name = "Analyses")
 public class AnalysisResource {
 
     private final AnalysisService analyses;
+    private final AnalysisFormReader forms;
     private final SampleCatalog samples;
     private final ObjectMapper json;
-    private final InFlightLimiter limiter;
     private final AnalysisTelemetry telemetry;
 
-    AnalysisResource(AnalysisService analyses, SampleCatalog samples, ObjectMapper json, InFlightLimiter limiter,
-            AnalysisTelemetry telemetry) {
+    AnalysisResource(AnalysisService analyses, AnalysisFormReader forms, SampleCatalog samples, ObjectMapper json, AnalysisTelemetry telemetry) {
         this.analyses = analyses;
-        this.limiter = limiter;
+        this.forms = forms;
         this.telemetry = telemetry;
         this.samples = samples;
         this.json = json;
@@ -83,11 +83,12 @@ public class AnalysisResource {
     @APIResponse(responseCode = "503", description = "The service is at its in-flight limit, or Bedrock keeps throttling "
             + "or is unavailable; see Retry-After")
     @APIResponse(responseCode = "504", description = "Bedrock did not answer within the deadline")
-    public Uni<AnalysisResponse> analyse(@Valid AnalysisForm form, @Context HttpServerRequest http) {
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.MULTIPART_FORM_DATA,
+            schema = @Schema(implementation = AnalysisForm.class)))
+    public Uni<AnalysisResponse> analyse(@Context RoutingContext routing) {
         long started = System.nanoTime();
-        AnalysisRequest request = toRequest(form);
-        String requestId = RequestIds.of(http);
-        limiter.acquire();
+        AnalysisRequest request = toRequest(forms.read(routing));
+        String requestId = RequestIds.of(routing.request());
         return analyses.analyse(request)
                 .onItemOrFailure().invoke((analysis, failure) -> {
                     if (failure == null) {
@@ -96,7 +97,6 @@ public class AnalysisResource {
                         telemetry.failed(requestId, request, failure, started);
                     }
                 })
-                .onTermination().invoke(limiter::release)
                 .map(AnalysisResponse::from);
     }
 
@@ -107,17 +107,15 @@ public class AnalysisResource {
     // A worker thread: the images are prepared before the method returns, because once the stream is returned its
     // headers are sent, and check and image failures must still be ordinary problem responses.
     @Blocking
-    public Multi<OutboundSseEvent> analyseStreaming(@Valid AnalysisForm form, @Context Sse sse, @Context UriInfo uri,
-            @Context HttpServerRequest http) {
+    public Multi<OutboundSseEvent> analyseStreaming(@Context RoutingContext routing, @Context Sse sse,
+            @Context UriInfo uri) {
         long started = System.nanoTime();
-        AnalysisRequest request = toRequest(form);
-        String requestId = RequestIds.of(http);
-        limiter.acquire();
+        AnalysisRequest request = toRequest(forms.read(routing));
+        String requestId = RequestIds.of(routing.request());
         PreparedAnalysis prepared;
         try {
             prepared = analyses.prepare(request);
         } catch (RuntimeException e) {
-            limiter.release();
             telemetry.failed(requestId, request, e, started);
             throw e;
         }
@@ -128,7 +126,6 @@ public class AnalysisResource {
                     }
                 })
                 .onFailure().invoke(failure -> telemetry.failed(requestId, request, failure, started))
-                .onTermination().invoke(limiter::release)
                 .map(event -> event instanceof AnalysisEvent.Done done
                         ? sseEvent(sse, "done", AnalysisResponse.from(done.analysis()))
                         : sseEvent(sse, "delta", new TextDelta(((AnalysisEvent.Delta) event).text())))
@@ -164,7 +161,7 @@ public class AnalysisResource {
     private List<ImageUpload> images(AnalysisForm form) {
         Optional<String> sampleId = present(form.sample);
         if (sampleId.isEmpty()) {
-            return form.images.stream().<ImageUpload>map(UploadedImage::new).toList();
+            return List.copyOf(form.images);
         }
         if (!form.images.isEmpty()) {
             throw new ProblemException(ProblemType.INVALID_REQUEST, "Send either 'image' files or a 'sample' ID, not both.");

@@ -1,15 +1,11 @@
 package dev.visionapi.api;
 
-import java.util.Map;
-
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.quarkus.runtime.configuration.MemorySize;
-import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
@@ -42,16 +38,7 @@ public class BodyLimitFilter {
     }
 
     private void tooLarge(RoutingContext context) {
-        HttpServerRequest request = context.request();
-        // The body is never read: an HTTP/1.1 connection cannot carry another request, so it is closed.
-        boolean http1 = request.version() != HttpVersion.HTTP_2;
-        ProblemWriter.write(context, ProblemType.PAYLOAD_TOO_LARGE,
-                "The request body is larger than %d bytes.".formatted(maxBodyBytes),
-                http1 ? Map.of("Connection", "close") : Map.of())
-                .onComplete(done -> {
-                    if (http1) {
-                        request.connection().close();
-                    }
-                });
+        ProblemWriter.writeAndClose(context, ProblemType.PAYLOAD_TOO_LARGE,
+                "The request body is larger than %d bytes.".formatted(maxBodyBytes));
     }
 }

@@ -3,6 +3,8 @@ package dev.visionapi.api;
 import java.util.Map;
 
 import io.vertx.core.Future;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.Json;
 import io.vertx.ext.web.RoutingContext;
 
@@ -16,5 +18,24 @@ public final class ProblemWriter {
         var response = context.response().setStatusCode(type.status()).putHeader("Content-Type", Problem.MEDIA_TYPE);
         headers.forEach(response::putHeader);
         return response.end(Json.encode(Problem.of(type, detail, context.request().path())));
+    }
+
+    public static Future<Void> write(RoutingContext context, ProblemException problem) {
+        return write(context, problem.type(), problem.getMessage(), problem.retryAfter()
+                .map(wait -> Map.of("Retry-After", Long.toString(wait.toSeconds()))).orElse(Map.of()));
+    }
+
+    /**
+     * Answers a request whose body is left unread: an HTTP/1.1 connection cannot carry another request after it, so
+     * it is closed once the answer is written.
+     */
+    public static void writeAndClose(RoutingContext context, ProblemType type, String detail) {
+        HttpServerRequest request = context.request();
+        boolean http1 = request.version() != HttpVersion.HTTP_2;
+        write(context, type, detail, http1 ? Map.of("Connection", "close") : Map.of()).onComplete(done -> {
+            if (http1) {
+                request.connection().close();
+            }
+        });
     }
 }

@@ -22,7 +22,9 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.client.config.ClientAsyncConfiguration;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.client.config.SdkAdvancedAsyncClientOption;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -63,6 +65,11 @@ public class BedrockClientProducer {
         BedrockRuntimeAsyncClientBuilder builder = BedrockRuntimeAsyncClient.builder()
                 // httpClientBuilder, not httpClient: the SDK then applies Bedrock's own defaults (HTTP/2) to it.
                 .httpClientBuilder(http)
+                // Completions run on the SDK's Netty thread instead of hopping to its own pool: what follows them
+                // (mapping the answer, writing the response) never blocks.
+                .asyncConfiguration(ClientAsyncConfiguration.builder()
+                        .advancedOption(SdkAdvancedAsyncClientOption.FUTURE_COMPLETION_EXECUTOR, Runnable::run)
+                        .build())
                 .region(region())
                 .overrideConfiguration(ClientOverrideConfiguration.builder()
                         .apiCallTimeout(config.timeout())

@@ -1,5 +1,8 @@
 package dev.visionapi.config;
 
+import java.util.Optional;
+
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -17,4 +20,12 @@ public interface AnalysisConfig {
     /** Seconds a client refused for overload is asked to wait ({@code Retry-After}). */
     @WithDefault("1")
     int overloadRetryAfterSeconds();
+
+    /**
+     * Memory for the uploads of all analyses in flight together; uploads are held in memory, never written to disk.
+     * A request reserves its declared length when it arrives (a chunked one, its bytes as they come); one that does
+     * not fit is refused at once with 503. Default: a quarter of the maximum heap, and never less than
+     * {@code quarkus.http.limits.max-body-size}.
+     */
+    Optional<MemorySize> uploadMemory();
 }

@@ -51,7 +51,7 @@ public class ImagePreparer {
     }
 
     public PreparedImage prepare(ImageUpload upload) {
-        byte[] bytes = read(upload);
+        byte[] bytes = upload.bytes();
         ImageFormat format = ImageFormat.detect(bytes)
                 .orElseThrow(() -> new ProblemException(ProblemType.UNSUPPORTED_MEDIA_TYPE,
                         "'%s' is not a PNG, JPEG, GIF, WebP, BMP or TIFF image.".formatted(upload.name())));
@@ -142,13 +142,5 @@ public class ImagePreparer {
     private static ProblemException unreadable(ImageUpload upload, ImageFormat format, String why) {
         return new ProblemException(ProblemType.UNREADABLE_IMAGE,
                 "'%s' looks like %s but %s.".formatted(upload.name(), format.name(), why));
-    }
-
-    private static byte[] read(ImageUpload upload) {
-        try {
-            return upload.bytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Upload " + upload.name() + " could not be read back", e);
-        }
     }
 }

@@ -4,11 +4,6 @@ package dev.visionapi.image;
 public record Sample(String id, String name, ImageFormat format, byte[] content) implements ImageUpload {
 
     @Override
-    public long size() {
-        return content.length;
-    }
-
-    @Override
     public byte[] bytes() {
         return content;
     }

@@ -87,7 +87,7 @@ class AnalysisResourceTest {
                 .body("images[0].height", equalTo(300))
                 .body("images[0].sizeBytes", equalTo(TestImages.CAT_PNG.length))
                 .body("images[0].resized", equalTo(false));
-        JsonObject image = images(bedrock().lastCall()).get(0);
+        JsonObject image = bedrock().lastCall().images().get(0);
         assertThat(image.getString("format")).isEqualTo("png");
         assertThat(decoded(image)).isEqualTo(TestImages.CAT_PNG);
     }
@@ -101,7 +101,7 @@ class AnalysisResourceTest {
                 .body("images[0].mediaType", equalTo("image/jpeg"))
                 .body("images[0].width", equalTo(640))
                 .body("images[0].height", equalTo(427));
-        JsonObject image = images(bedrock().lastCall()).get(0);
+        JsonObject image = bedrock().lastCall().images().get(0);
         assertThat(image.getString("format")).isEqualTo("jpeg");
         assertThat(decoded(image)).isEqualTo(TestImages.ROCKET_JPEG);
     }
@@ -117,7 +117,7 @@ class AnalysisResourceTest {
                 .body("images", hasSize(3))
                 .body("images.mediaType", equalTo(List.of("image/jpeg", "image/png", "image/png")));
         ConverseCall call = bedrock().lastCall();
-        List<JsonObject> images = images(call);
+        List<JsonObject> images = call.images();
         assertThat(images).hasSize(3);
         assertThat(decoded(images.get(0))).isEqualTo(TestImages.ROCKET_JPEG);
         assertThat(decoded(images.get(1))).isEqualTo(TestImages.CAT_PNG);
@@ -180,14 +180,7 @@ class AnalysisResourceTest {
     void aSampleIsSentAsItsBytes() {
         given().multiPart("sample", "vehicle-rocket").multiPart("preset", "caption")
                 .when().post("/v1/analyses").then().statusCode(200);
-        assertThat(decoded(images(bedrock().lastCall()).get(0))).isEqualTo(TestImages.ROCKET_JPEG);
-    }
-
-    private static List<JsonObject> images(ConverseCall call) {
-        return call.content().stream().map(JsonObject.class::cast)
-                .filter(block -> block.containsKey("image"))
-                .map(block -> block.getJsonObject("image"))
-                .toList();
+        assertThat(decoded(bedrock().lastCall().images().get(0))).isEqualTo(TestImages.ROCKET_JPEG);
     }
 
     private static byte[] decoded(JsonObject image) {

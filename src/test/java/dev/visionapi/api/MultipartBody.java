@@ -1,5 +1,6 @@
 package dev.visionapi.api;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -33,17 +34,30 @@ final class MultipartBody {
 
     /** A POST of this body to {@code uri}, with these extra headers (name, value, name, value, ...). */
     HttpRequest post(URI uri, String... headers) {
-        ByteArrayOutputStream complete = new ByteArrayOutputStream(body.size() + 64);
-        complete.writeBytes(body.toByteArray());
-        complete.writeBytes(("--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.US_ASCII));
+        return request(uri, headers).POST(HttpRequest.BodyPublishers.ofByteArray(complete())).build();
+    }
+
+    /** A POST of this body without Content-Length: HTTP/1.1 sends it chunked. */
+    HttpRequest postChunked(URI uri) {
+        byte[] complete = complete();
+        return request(uri).POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(complete)))
+                .build();
+    }
+
+    private static HttpRequest.Builder request(URI uri, String... headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri);
         if (headers.length > 0) {
             request.headers(headers);
         }
         return request.header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
-                .timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(complete.toByteArray()))
-                .build();
+                .timeout(Duration.ofSeconds(30));
+    }
+
+    private byte[] complete() {
+        ByteArrayOutputStream complete = new ByteArrayOutputStream(body.size() + 64);
+        complete.writeBytes(body.toByteArray());
+        complete.writeBytes(("--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.US_ASCII));
+        return complete.toByteArray();
     }
 
     private void part(String headers) {

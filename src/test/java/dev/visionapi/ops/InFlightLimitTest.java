@@ -33,7 +33,9 @@ class InFlightLimitTest {
     public static class TwoAtATime implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("analysis.max-in-flight", "2");
+            // Upload memory for about one and a half of the 1.2 MB requests below.
+            return Map.of("analysis.max-in-flight", "2", "quarkus.http.limits.max-body-size", "2M",
+                    "analysis.upload-memory", "2M");
         }
     }
 
@@ -68,5 +70,34 @@ class InFlightLimitTest {
             assertThat(response.body()).contains("urn:visionapi:problem:overloaded");
         });
         assertThat(bedrock().calls()).hasSize(2);
+    }
+
+    @Test
+    void anUploadBeyondTheMemoryLimitIsShedBeforeItsBodyIsRead() throws Exception {
+        bedrock().latency(Duration.ofMillis(1_500));
+        String boundary = "memory-test";
+        String head = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"sample\"\r\n\r\ncat-chelsea\r\n"
+                + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"preset\"\r\n\r\ncaption\r\n"
+                + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"notes\"; filename=\"notes.txt\"\r\n\r\n";
+        byte[] body = (head + "n".repeat(1_200_000) + "\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII);
+        HttpRequest request = HttpRequest.newBuilder(analyses)
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+        CompletableFuture<HttpResponse<String>> first = client.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+        while (bedrock().calls().isEmpty()) {
+            Thread.sleep(20);
+        }
+        long started = System.nanoTime();
+        HttpResponse<String> second = client.send(request, HttpResponse.BodyHandlers.ofString());
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+        assertThat(second.statusCode()).isEqualTo(503);
+        assertThat(second.headers().firstValue("Retry-After")).contains("1");
+        assertThat(second.body()).contains("urn:visionapi:problem:overloaded", "uploads in memory");
+        assertThat(took).as("shed without waiting for the analysis under way").isLessThan(Duration.ofMillis(1_000));
+        assertThat(first.join().statusCode()).isEqualTo(200);
+        assertThat(bedrock().calls()).hasSize(1);
     }
 }

@@ -1,12 +1,14 @@
 package dev.visionapi.bedrock.emulator;
 
+import java.util.Base64;
+import java.util.List;
+
 import dev.visionapi.bedrock.BedrockConverseClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /** One Converse or ConverseStream request as the emulator received it: the model ID from the path and the body. */
 public record ConverseCall(String modelId, JsonObject body, boolean streaming) {
-
 
     /** The content blocks of the first (user) message. */
     public JsonArray content() {
@@ -21,9 +23,24 @@ public record ConverseCall(String modelId, JsonObject body, boolean streaming) {
                 .findFirst().orElse("");
     }
 
+    /** The image blocks of the request, in order. */
+    public List<JsonObject> images() {
+        return content().stream().map(JsonObject.class::cast)
+                .filter(block -> block.containsKey("image"))
+                .map(block -> block.getJsonObject("image"))
+                .toList();
+    }
+
+    /** The bytes of the request's images, decoded from base64, in order. */
+    public List<byte[]> imageBytes() {
+        return images().stream()
+                .map(image -> Base64.getDecoder().decode(image.getJsonObject("source").getString("bytes")))
+                .toList();
+    }
+
     /** How many image blocks the request carries. */
     public long imageCount() {
-        return content().stream().map(JsonObject.class::cast).filter(block -> block.containsKey("image")).count();
+        return images().size();
     }
 
     /** The tool specification the request forces a call of, or null when it forces none. */
