@@ -26,7 +26,8 @@ public class AnalysisForm {
     public static final int MAX_PROMPT_LENGTH = 10_000;
 
     // Documented as files (java.io.File is a binary string to OpenAPI), which Swagger UI offers to upload.
-    @Schema(name = "image", type = SchemaType.ARRAY, implementation = File.class, description = "Image files (PNG, JPEG, GIF, WebP, BMP or TIFF, recognised by content), "
+    @Schema(name = "image", type = SchemaType.ARRAY, implementation = File.class,
+            description = "Image files (PNG, JPEG, GIF, WebP, BMP or TIFF, recognised by content), "
             + "up to 20, each at most 20 MiB and 50 megapixels. "
             + "Send them in the order the prompt refers to them. Use either 'image' or 'sample'.")
     public List<UploadedImage> images = List.of();

@@ -48,7 +48,8 @@ public class AnalysisResource {
     private final ObjectMapper json;
     private final AnalysisTelemetry telemetry;
 
-    AnalysisResource(AnalysisService analyses, AnalysisFormReader forms, SampleCatalog samples, ObjectMapper json, AnalysisTelemetry telemetry) {
+    AnalysisResource(AnalysisService analyses, AnalysisFormReader forms, SampleCatalog samples, ObjectMapper json,
+            AnalysisTelemetry telemetry) {
         this.analyses = analyses;
         this.forms = forms;
         this.telemetry = telemetry;

@@ -112,7 +112,8 @@ public class MultipartReceiver {
             request.uploadHandler(this::receiveFile);
             request.exceptionHandler(this::failed);
             request.endHandler(ended -> finish());
-            if (request.version() == HttpVersion.HTTP_1_1 && "100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
+            if (request.version() == HttpVersion.HTTP_1_1
+                    && "100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
                 request.response().writeContinue();
                 // Answered here; the REST layer must not send a second 100 Continue after the body.
                 request.headers().remove(HttpHeaders.EXPECT);
@@ -205,7 +206,8 @@ public class MultipartReceiver {
     }
 
     private static ProblemException malformed() {
-        return new ProblemException(ProblemType.INVALID_REQUEST, "The request body is not well-formed multipart/form-data.");
+        return new ProblemException(ProblemType.INVALID_REQUEST,
+                "The request body is not well-formed multipart/form-data.");
     }
 
     /** The bytes of one image as they arrive, in one array that grows only when the length was not declared. */
