@@ -14,6 +14,9 @@ mkdir -p "$work"
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
 
 [ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -q -B package -DskipTests
+# AppCDS archive of this JVM from a training run (see docker/appcds.sh); made with the absolute jar path, it serves
+# any working directory.
+docker/appcds.sh target/quarkus-app/app-cds.jsa "$PWD/target/quarkus-app/quarkus-run.jar" 18080 -Xmx512m
 ./mvnw -q -B test-compile
 ./mvnw -q -B dependency:build-classpath -Dmdep.outputFile="$work/classpath.txt" -Dmdep.includeScope=test
 classpath="target/test-classes:target/classes:$(cat "$work/classpath.txt")"
@@ -75,11 +78,14 @@ start_upstream() { # $1 latency ms
 start_service() {
     [ -n "$service_pid" ] && kill "$service_pid" 2>/dev/null && wait "$service_pid" 2>/dev/null || true
     local started=$(date +%s%N)
-    # The container's options (docker/Dockerfile.jvm), with the heap of a 512 MiB pod instead of MaxRAMPercentage.
+    # The container's options (docker/Dockerfile.jvm), with the heap of a 512 MiB pod instead of MaxRAMPercentage
+    # and the AppCDS archive made above instead of the image's. -Xms64m: a pod starts with a small heap (1/64 of its
+    # memory); on a large host the JVM would start with 1/64 of the host's RAM and look bigger when idle.
     local java_opts
-    java_opts=$(sed -n 's/.*JAVA_OPTS="\(.*\)".*/\1/p' docker/Dockerfile.jvm | sed 's/-XX:MaxRAMPercentage=[0-9]*//')
+    java_opts=$(sed -n 's/.*JAVA_OPTS="\(.*\)".*/\1/p' docker/Dockerfile.jvm \
+        | sed 's/-XX:MaxRAMPercentage=[0-9]*//; s#-XX:SharedArchiveFile=[^ ]*#-XX:SharedArchiveFile=target/quarkus-app/app-cds.jsa#')
     # shellcheck disable=SC2086
-    AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench java $java_opts -Xmx512m \
+    AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench java $java_opts -Xms64m -Xmx512m \
         -Dquarkus.http.port=18080 -Dquarkus.http.host=127.0.0.1 -Dbedrock.region=us-east-1 \
         -Dbedrock.endpoint-override="$upstream" \
         -jar target/quarkus-app/quarkus-run.jar > "$work/service.log" 2>&1 &

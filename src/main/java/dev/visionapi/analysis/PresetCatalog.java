@@ -21,6 +21,7 @@ import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 
 import dev.visionapi.config.PresetsConfig;
+import io.quarkus.runtime.Startup;
 
 /**
  * The presets: the built-in ones from {@code presets.json} on the class path, then those of {@code presets.file},
@@ -28,6 +29,7 @@ import dev.visionapi.config.PresetsConfig;
  * message naming the preset and the problem.
  */
 @ApplicationScoped
+@Startup // read at start-up, so that a broken presets file stops the service instead of failing its first request
 public class PresetCatalog {
 
     private static final String RESOURCE = "presets.json";

@@ -3,9 +3,13 @@ package dev.visionapi.bedrock;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
@@ -15,7 +19,8 @@ import dev.visionapi.bedrock.emulator.BedrockEmulator;
 import dev.visionapi.bedrock.emulator.SyntheticAnswers;
 import dev.visionapi.config.BedrockConfig;
 import io.quarkus.runtime.LaunchMode;
-import io.quarkus.runtime.Startup;
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -35,6 +40,11 @@ import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClientB
 /**
  * Produces the one {@link BedrockRuntimeAsyncClient} of the application, on Netty, from {@link BedrockConfig}, and
  * closes it on shutdown. In dev mode without AWS credentials it starts the local emulator and points the client at it.
+ * <p>
+ * The client is built at start-up, on a thread of its own: the SDK's set-up (endpoint rules, the credentials chain,
+ * the TLS context of its ALPN check) takes a few hundred milliseconds that the HTTP server need not wait for.
+ * Readiness waits for it ({@link #built()}); a client that cannot be built stops the application, as it did when it
+ * was built on the start-up thread.
  */
 @ApplicationScoped
 public class BedrockClientProducer {
@@ -45,6 +55,7 @@ public class BedrockClientProducer {
 
     private final BedrockConfig config;
     private final Vertx vertx;
+    private final CompletableFuture<BedrockRuntimeAsyncClient> built = new CompletableFuture<>();
     private BedrockEmulator devEmulator;
 
     BedrockClientProducer(BedrockConfig config, Vertx vertx) {
@@ -52,9 +63,27 @@ public class BedrockClientProducer {
         this.vertx = vertx;
     }
 
+    void buildAtStartup(@Observes StartupEvent event, Instance<BedrockRuntimeAsyncClient> client) {
+        Thread builder = new Thread(() -> {
+            try {
+                built.complete(client.get());
+            } catch (RuntimeException | Error e) {
+                built.completeExceptionally(e);
+                LOG.error("The Bedrock client cannot be built; stopping", e);
+                Quarkus.asyncExit(1);
+            }
+        }, "bedrock-client-builder");
+        builder.setDaemon(true);
+        builder.start();
+    }
+
+    /** Completes with the client once it is built at start-up, or with the reason it could not be. */
+    public CompletionStage<BedrockRuntimeAsyncClient> built() {
+        return built.minimalCompletionStage();
+    }
+
     @Produces
     @Singleton
-    @Startup
     BedrockRuntimeAsyncClient bedrockClient() {
         NettyNioAsyncHttpClient.Builder http = NettyNioAsyncHttpClient.builder()
                 .maxConcurrency(config.maxConcurrency())

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Makes the AppCDS archive of the packaged service with a training run: starts it with -XX:ArchiveClassesAtExit,
+# waits until it has started and answered a readiness probe, and stops it; the JVM writes the archive as it exits.
+# The archive holds the ~9,000 classes a start loads, already parsed and verified, which makes the next start about a
+# quarter faster. Start the service with -XX:SharedArchiveFile=<archive> on the same JVM build; give the jar here by
+# its absolute path (then any working directory works) or exactly as the service's -jar will. A JVM that cannot use
+# the archive (another build, a rebuilt or moved jar) says so in a warning and starts without it.
+#   usage: appcds.sh <archive> <path of quarkus-run.jar> [port, default 18199] [extra JVM options...]
+set -euo pipefail
+
+archive=$1
+jar=$2
+port=${3:-18199}
+shift $(( $# < 3 ? $# : 3 ))
+
+rm -f "$archive"
+# Dummy credentials and a loopback endpoint: the training run only starts; it never calls Bedrock.
+AWS_ACCESS_KEY_ID=appcds-training AWS_SECRET_ACCESS_KEY=appcds-training \
+    java "$@" -XX:ArchiveClassesAtExit="$archive" \
+        -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$port" \
+        -Dbedrock.region=us-east-1 -Dbedrock.endpoint-override=http://127.0.0.1:9 \
+        -jar "$jar" > "$archive.log" 2>&1 &
+pid=$!
+
+probe() { # GET $1 over bash's /dev/tcp (no curl needed in a JRE image); true when the answer is 200
+    local status
+    exec 3<>"/dev/tcp/127.0.0.1/$port" || return 1
+    printf 'GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' "$1" >&3
+    IFS= read -r status <&3 || true
+    exec 3<&-
+    [[ $status == *" 200 "* ]]
+}
+
+for _ in $(seq 600); do
+    probe /q/health/ready 2>/dev/null && break
+    kill -0 "$pid" 2>/dev/null || { cat "$archive.log" >&2; echo "the training run exited early" >&2; exit 1; }
+    sleep 0.1
+done
+probe /q/health/live 2>/dev/null || true
+kill -TERM "$pid"
+wait "$pid" || true
+[ -s "$archive" ] || { cat "$archive.log" >&2; echo "no archive was written" >&2; exit 1; }
+rm -f "$archive.log"
+echo "AppCDS archive: $archive ($(( $(stat -c %s "$archive") / 1048576 )) MiB)"
