@@ -81,8 +81,8 @@ public class AnalysisResource {
             + "BMP or TIFF")
     @APIResponse(responseCode = "422", description = "An image is damaged, truncated, or has more pixels than allowed")
     @APIResponse(responseCode = "502", description = "Bedrock failed in a way the client cannot fix")
-    @APIResponse(responseCode = "503", description = "The service is at its in-flight limit, or Bedrock keeps throttling "
-            + "or is unavailable; see Retry-After")
+    @APIResponse(responseCode = "503", description = "The service is at its in-flight or upload-memory limit, or "
+            + "Bedrock keeps throttling or is unavailable; see Retry-After")
     @APIResponse(responseCode = "504", description = "Bedrock did not answer within the deadline")
     @RequestBody(required = true, content = @Content(mediaType = MediaType.MULTIPART_FORM_DATA,
             schema = @Schema(implementation = AnalysisForm.class)))
