@@ -11,8 +11,8 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * Refuses a request whose declared length exceeds {@code quarkus.http.limits.max-body-size} with a 413 problem before
- * any of its body is read; Vert.x would answer it with an empty 413. A chunked body that grows too large reaches the
- * REST layer as a 413 and is mapped by {@link ProblemMappers}.
+ * any of its body is read; Vert.x would answer it with an empty 413. A chunked analysis body that grows too large is
+ * refused by {@link MultipartReceiver} as it arrives, with the same detail.
  */
 @ApplicationScoped
 public class BodyLimitFilter {
@@ -38,7 +38,10 @@ public class BodyLimitFilter {
     }
 
     private void tooLarge(RoutingContext context) {
-        ProblemWriter.writeAndClose(context, ProblemType.PAYLOAD_TOO_LARGE,
-                "The request body is larger than %d bytes.".formatted(maxBodyBytes));
+        ProblemWriter.writeAndClose(context, ProblemType.PAYLOAD_TOO_LARGE, tooLargeDetail(maxBodyBytes));
+    }
+
+    static String tooLargeDetail(long maxBodyBytes) {
+        return "The request body is larger than %d bytes.".formatted(maxBodyBytes);
     }
 }

@@ -128,7 +128,7 @@ public class MultipartReceiver {
             }
             if (received > maxBodyBytes) {
                 // A chunked body without end in sight: answered now, and the connection closed.
-                refuse(tooLarge("The request body is larger than %d bytes.".formatted(maxBodyBytes)));
+                refuse(tooLarge(BodyLimitFilter.tooLargeDetail(maxBodyBytes)));
                 ProblemWriter.writeAndClose(context, refusal.type(), refusal.getMessage());
             } else if (refusal == null) {
                 try {

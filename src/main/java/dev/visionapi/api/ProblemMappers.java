@@ -1,6 +1,5 @@
 package dev.visionapi.api;
 
-import java.io.IOException;
 import java.util.Comparator;
 import java.util.List;
 
@@ -57,14 +56,6 @@ public class ProblemMappers {
                     "This operation does not accept the request's Content-Type.", uri, null).build();
             default -> plainHttp(e.getResponse(), uri);
         };
-    }
-
-    /** The REST layer reports a body it cannot parse (a broken multipart stream) as an IOException. */
-    @ServerExceptionMapper
-    public Response unreadableBody(IOException e, UriInfo uri) {
-        LOG.debug("Unreadable request body", e);
-        return response(ProblemType.INVALID_REQUEST, "The request body is not well-formed multipart/form-data.", uri, null)
-                .build();
     }
 
     @ServerExceptionMapper
