@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.visionapi.bedrock.emulator.BedrockEmulator;
+import dev.visionapi.bedrock.emulator.BedrockEmulatorResource;
 import dev.visionapi.bedrock.emulator.ScriptedBedrock;
 import io.vertx.core.Vertx;
 
@@ -40,7 +41,7 @@ class GracefulShutdownIT {
     void start() throws Exception {
         vertx = Vertx.vertx();
         bedrock = new ScriptedBedrock(vertx);
-        emulator = BedrockEmulator.start(vertx, bedrock);
+        emulator = BedrockEmulator.start(vertx, BedrockEmulatorResource.CREDENTIALS, bedrock);
     }
 
     @AfterEach
@@ -59,7 +60,8 @@ class GracefulShutdownIT {
         ProcessBuilder launch = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dquarkus.http.port=" + port, "-Dquarkus.http.host=127.0.0.1",
                 "-Dbedrock.endpoint-override=" + emulator.endpoint(), "-Dbedrock.region=us-east-1",
-                "-Daws.accessKeyId=AKIDEXAMPLE", "-Daws.secretAccessKey=example-secret",
+                "-Daws.accessKeyId=" + BedrockEmulatorResource.CREDENTIALS.accessKeyId(),
+                "-Daws.secretAccessKey=" + BedrockEmulatorResource.CREDENTIALS.secretAccessKey(),
                 "-jar", "target/quarkus-app/quarkus-run.jar"))
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         service = launch.start();

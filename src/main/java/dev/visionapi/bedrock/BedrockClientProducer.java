@@ -90,9 +90,10 @@ public class BedrockClientProducer {
                 // The SDK's 30 s read timeout would cut long generations; the overall deadline governs instead.
                 .readTimeout(config.timeout())
                 .writeTimeout(config.timeout())
-                .connectionAcquisitionTimeout(config.timeout());
+                .connectionAcquisitionTimeout(config.timeout())
+                .protocol(config.protocol());
         BedrockRuntimeAsyncClientBuilder builder = BedrockRuntimeAsyncClient.builder()
-                // httpClientBuilder, not httpClient: the SDK then applies Bedrock's own defaults (HTTP/2) to it.
+                // httpClientBuilder, not httpClient: the SDK then applies Bedrock's own defaults to what is not set here.
                 .httpClientBuilder(http)
                 // Completions run on the SDK's Netty thread instead of hopping to its own pool: what follows them
                 // (mapping the answer, writing the response) never blocks.
@@ -101,6 +102,7 @@ public class BedrockClientProducer {
                         .build())
                 .region(region())
                 .overrideConfiguration(ClientOverrideConfiguration.builder()
+                        .addExecutionInterceptor(new ImageBodyWriter())
                         .apiCallTimeout(config.timeout())
                         // Standard mode: throttling and 5xx retried with jittered backoff, inside apiCallTimeout.
                         .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
@@ -110,9 +112,10 @@ public class BedrockClientProducer {
         Optional<URI> endpoint = config.endpointOverride();
         AwsCredentialsProvider credentials = DefaultCredentialsProvider.builder().build();
         if (endpoint.isEmpty() && LaunchMode.current() == LaunchMode.DEVELOPMENT && !resolvable(credentials)) {
-            devEmulator = BedrockEmulator.start(vertx, new SyntheticAnswers(DEV_CHUNK_DELAY));
+            AwsBasicCredentials emulatorCredentials = AwsBasicCredentials.create("emulator", "emulator");
+            devEmulator = BedrockEmulator.start(vertx, emulatorCredentials, new SyntheticAnswers(DEV_CHUNK_DELAY));
             endpoint = Optional.of(devEmulator.endpoint());
-            credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("emulator", "emulator"));
+            credentials = StaticCredentialsProvider.create(emulatorCredentials);
             LOG.warnf("No AWS credentials found: dev mode uses the local Bedrock emulator at %s. "
                     + "Its answers are SYNTHETIC, not from a model. Configure AWS credentials to use Bedrock.",
                     devEmulator.endpoint());

@@ -23,7 +23,6 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import mutiny.zero.flow.adapters.AdaptersToFlow;
 import software.amazon.awssdk.core.async.SdkPublisher;
-import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
 import software.amazon.awssdk.services.bedrockruntime.model.ContentBlock;
 import software.amazon.awssdk.services.bedrockruntime.model.ConversationRole;
@@ -96,16 +95,18 @@ public class BedrockConverseClient {
      * The answer as ConverseStream delivers it: text deltas in order, then {@link ModelStreamEvent.Completed} once.
      * Demand from the subscriber reaches the SDK's event publisher; cancelling the subscription cancels the Bedrock
      * call. The SDK's {@code apiCallTimeout} ({@code bedrock.timeout}) bounds the whole stream. A stream whose connection fails before its
-     * first event is tried once more: HTTP/2 connections can close under a new stream, and the SDK retries only
+     * first event is tried once more: a pooled connection can close under a new request, and the SDK retries only
      * requests, not event streams.
      */
     @WithSpan("bedrock converse-stream")
     public Multi<ModelStreamEvent> converseStream(ModelCall call) {
         Span.current().setAttribute(MODEL_ATTRIBUTE, call.modelId());
+        ImageBodyWriter.Images images = new ImageBodyWriter.Images();
         ConverseStreamRequest.Builder builder = ConverseStreamRequest.builder()
                 .modelId(call.modelId())
-                .messages(message(call))
-                .inferenceConfig(inference(call));
+                .messages(message(call, images))
+                .inferenceConfig(inference(call))
+                .overrideConfiguration(config -> config.putExecutionAttribute(ImageBodyWriter.Images.attribute(), images));
         List<SystemContentBlock> system = system(call);
         if (!system.isEmpty()) {
             builder.system(system);
@@ -129,7 +130,11 @@ public class BedrockConverseClient {
             Multi<ModelStreamEvent> deltas = Uni.createFrom().completionStage(events)
                     .onItem().transformToMulti(publisher -> Multi.createFrom().publisher(AdaptersToFlow.publisher(publisher)))
                     .onItem().invoke(() -> received.set(true))
-                    .onItem().transformToIterable(assembler::accept);
+                    .onItem().transformToIterable(assembler::accept)
+                    // When the SDK ends a call (its deadline), the event stream only learns that its request was
+                    // cancelled; the call's own failure says why.
+                    .onFailure().transform(failure -> streaming.isCompletedExceptionally()
+                            ? streaming.handle((ignored, cause) -> cause).getNow(failure) : failure);
             return Multi.createBy().concatenating()
                     .streams(deltas, Multi.createFrom().item(assembler::completed));
         }).onFailure(failure -> !received.get() && BedrockErrorTranslator.isConnectionFailure(failure))
@@ -139,10 +144,12 @@ public class BedrockConverseClient {
     }
 
     private static ConverseRequest toRequest(ModelCall call) {
+        ImageBodyWriter.Images images = new ImageBodyWriter.Images();
         ConverseRequest.Builder request = ConverseRequest.builder()
                 .modelId(call.modelId())
-                .messages(message(call))
-                .inferenceConfig(inference(call));
+                .messages(message(call, images))
+                .inferenceConfig(inference(call))
+                .overrideConfiguration(config -> config.putExecutionAttribute(ImageBodyWriter.Images.attribute(), images));
         call.outputSchema().filter(schema -> call.model().supportsStructuredOutput()).ifPresent(schema ->
                 request.toolConfig(ToolConfiguration.builder()
                         .tools(Tool.fromToolSpec(ToolSpecification.builder()
@@ -168,13 +175,13 @@ public class BedrockConverseClient {
         return system;
     }
 
-    private static Message message(ModelCall call) {
+    /** The user turn, each image in it as a placeholder that {@link ImageBodyWriter} replaces on the wire. */
+    private static Message message(ModelCall call, ImageBodyWriter.Images images) {
         List<ContentBlock> content = new ArrayList<>(call.images().size() + 1);
         for (PreparedImage image : call.images()) {
             content.add(ContentBlock.fromImage(ImageBlock.builder()
                     .format(image.format().formatName())
-                    // The bytes are never changed after preparation, so the SDK may use them without a copy.
-                    .source(ImageSource.fromBytes(SdkBytes.fromByteArrayUnsafe(image.bytes())))
+                    .source(ImageSource.fromBytes(images.placeholder(image.bytes())))
                     .build()));
         }
         content.add(ContentBlock.fromText(call.prompt()));

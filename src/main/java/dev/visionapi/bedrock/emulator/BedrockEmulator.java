@@ -14,11 +14,13 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.DecodeException;
+import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 
 /**
  * A stand-in for the Bedrock runtime API on loopback, speaking its wire protocol: Converse as restJson1 over HTTP/1.1
  * or h2c, ConverseStream as {@code application/vnd.amazon.eventstream}, errors in {@code x-amzn-ErrorType}. The real AWS SDK client talks to it unchanged. It serves the dev mode when no
- * AWS credentials are found, and the integration tests, which give it a scripted {@link ConverseHandler}.
+ * AWS credentials are found, and the integration tests, which give it a scripted {@link ConverseHandler}. Like
+ * Bedrock, it answers 403 to a request not signed (SigV4, body included) with the credentials it is given.
  */
 public final class BedrockEmulator implements AutoCloseable {
 
@@ -35,13 +37,15 @@ public final class BedrockEmulator implements AutoCloseable {
 
     private final Vertx vertx;
     private final ConverseHandler handler;
+    private final SignatureCheck signatures;
     private final HttpServer server;
     private final AtomicInteger openStreams = new AtomicInteger();
     private final AtomicInteger abandonedStreams = new AtomicInteger();
 
-    private BedrockEmulator(Vertx vertx, ConverseHandler handler) {
+    private BedrockEmulator(Vertx vertx, AwsCredentialsIdentity credentials, ConverseHandler handler) {
         this.vertx = vertx;
         this.handler = handler;
+        this.signatures = new SignatureCheck(credentials);
         this.server = vertx.createHttpServer(new HttpServerOptions()
                 .setHost("127.0.0.1")
                 .setPort(0)
@@ -49,9 +53,12 @@ public final class BedrockEmulator implements AutoCloseable {
                 .requestHandler(this::route);
     }
 
-    /** Starts an emulator on a free loopback port; blocks until it listens, so call it at start-up only. */
-    public static BedrockEmulator start(Vertx vertx, ConverseHandler handler) {
-        BedrockEmulator emulator = new BedrockEmulator(vertx, handler);
+    /**
+     * Starts an emulator on a free loopback port that accepts requests signed with these credentials; blocks until it
+     * listens, so call it at start-up only.
+     */
+    public static BedrockEmulator start(Vertx vertx, AwsCredentialsIdentity credentials, ConverseHandler handler) {
+        BedrockEmulator emulator = new BedrockEmulator(vertx, credentials, handler);
         emulator.server.listen().toCompletionStage().toCompletableFuture().join();
         return emulator;
     }
@@ -90,7 +97,10 @@ public final class BedrockEmulator implements AutoCloseable {
         String modelId = URLDecoder.decode(converse.group(1), StandardCharsets.UTF_8);
         boolean streaming = "converse-stream".equals(converse.group(2));
         request.body()
-                .compose(body -> handler.handle(new ConverseCall(modelId, body.toJsonObject(), streaming)))
+                .compose(body -> signatures.verify(request, body)
+                        ? handler.handle(new ConverseCall(modelId, body.toJsonObject(), streaming))
+                        : Future.succeededFuture(EmulatorReply.error(403, "InvalidSignatureException",
+                                "The request signature we calculated does not match the signature you provided.")))
                 .onSuccess(reply -> {
                     if (streaming && reply.status() == 200) {
                         stream(request, reply);

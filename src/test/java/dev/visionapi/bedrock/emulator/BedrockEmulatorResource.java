@@ -4,12 +4,17 @@ import java.util.Map;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.vertx.core.Vertx;
+import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 
 /**
  * Starts the Bedrock emulator on loopback for the test run and points the service's real AWS SDK client at it.
  * Tests reach the emulator's script through {@link #bedrock()}.
  */
 public class BedrockEmulatorResource implements QuarkusTestResourceLifecycleManager {
+
+    /** The AWS documentation's example key: what the service signs with, and the emulator verifies with. */
+    public static final AwsCredentialsIdentity CREDENTIALS = AwsCredentialsIdentity.create("AKIDEXAMPLE",
+            "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
 
     private static volatile ScriptedBedrock bedrock;
     private static volatile BedrockEmulator emulator;
@@ -29,10 +34,10 @@ public class BedrockEmulatorResource implements QuarkusTestResourceLifecycleMana
     public Map<String, String> start() {
         vertx = Vertx.vertx();
         bedrock = new ScriptedBedrock(vertx);
-        emulator = BedrockEmulator.start(vertx, bedrock);
-        // The default credentials chain reads these first; the emulator checks that requests are signed.
-        System.setProperty("aws.accessKeyId", "AKIDEXAMPLE");
-        System.setProperty("aws.secretAccessKey", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
+        emulator = BedrockEmulator.start(vertx, CREDENTIALS, bedrock);
+        // The default credentials chain reads these first; the emulator checks the requests' signatures with them.
+        System.setProperty("aws.accessKeyId", CREDENTIALS.accessKeyId());
+        System.setProperty("aws.secretAccessKey", CREDENTIALS.secretAccessKey());
         return Map.of("bedrock.endpoint-override", emulator.endpoint().toString());
     }
 

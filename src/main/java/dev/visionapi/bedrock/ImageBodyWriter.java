@@ -1,0 +1,160 @@
+package dev.visionapi.bedrock;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufOutputStream;
+import io.netty.buffer.Unpooled;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.core.async.AsyncRequestBody;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.SdkHttpRequest;
+
+/**
+ * Writes the images of a Converse or ConverseStream request into its JSON body itself: each image base64-encoded
+ * once, straight into a body array of the exact size, which the SDK then signs and sends.
+ * <p>
+ * Why: the SDK's marshaller grows a buffer while it writes the base64 and then copies the body twice more (to an
+ * array, then for its HTTP publisher). With calls lasting seconds, every analysis in flight held three copies of its
+ * images, and under load the garbage collector spent a third of the CPU moving them. The request handed to the SDK
+ * carries, in place of each image's bytes, a random placeholder ({@link Images#placeholder}); the SDK marshals that
+ * small request as usual, and this interceptor, before the request is signed, hands the SDK the final body with each
+ * placeholder's base64 replaced by the image's. The signer copies a body it hashes (SigV4 with a signed payload),
+ * so the interceptor lets go of its own array once the request is signed.
+ */
+public final class ImageBodyWriter implements ExecutionInterceptor {
+
+    private static final ExecutionAttribute<Images> IMAGES = new ExecutionAttribute<>("VisionApiImages");
+    private static final SecureRandom RANDOM = new SecureRandom();
+    // 18 random bytes: 24 base64 characters no prompt can guess, without padding.
+    private static final int PLACEHOLDER_BYTES = 18;
+
+    /** The images of one request, each known to the SDK only by its placeholder. */
+    public static final class Images {
+
+        private final Map<String, byte[]> byQuotedPlaceholder = new LinkedHashMap<>();
+        /** The body being handed to the SDK; null before it is written and once the SDK has its own. */
+        private volatile byte[] body;
+
+        /** Adds an image; the returned placeholder goes into the request where the image's bytes would. */
+        public SdkBytes placeholder(byte[] image) {
+            byte[] placeholder = new byte[PLACEHOLDER_BYTES];
+            RANDOM.nextBytes(placeholder);
+            byQuotedPlaceholder.put('"' + Base64.getEncoder().encodeToString(placeholder) + '"', image);
+            return SdkBytes.fromByteArrayUnsafe(placeholder);
+        }
+
+        /** The execution attribute that hands these images to the interceptor with the request. */
+        public static ExecutionAttribute<Images> attribute() {
+            return IMAGES;
+        }
+    }
+
+    /**
+     * The body the SDK signs and sends (and sends again on a retry). The SDK's own, marshalled body is left in place
+     * for its synchronous path, which an asynchronous client does not take once this body is given.
+     */
+    @Override
+    public Optional<AsyncRequestBody> modifyAsyncHttpContent(Context.ModifyHttpRequest context,
+            ExecutionAttributes attributes) {
+        return body(context, attributes).map(AsyncRequestBody::fromBytesUnsafe).or(context::asyncRequestBody);
+    }
+
+    @Override
+    public SdkHttpRequest modifyHttpRequest(Context.ModifyHttpRequest context, ExecutionAttributes attributes) {
+        return body(context, attributes)
+                .map(body -> (SdkHttpRequest) context.httpRequest().toBuilder()
+                        .putHeader("Content-Length", Integer.toString(body.length)).build())
+                .orElse(context.httpRequest());
+    }
+
+    @Override
+    public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+        Images images = attributes.getAttribute(IMAGES);
+        if (images != null) {
+            images.body = null; // signed: what is sent is the SDK's now
+        }
+    }
+
+    /**
+     * The request's final body, written by whichever hook the SDK calls first (their order is the SDK's affair), or
+     * empty for a request without images.
+     */
+    private static Optional<byte[]> body(Context.ModifyHttpRequest context, ExecutionAttributes attributes) {
+        Images images = attributes.getAttribute(IMAGES);
+        if (images == null || context.requestBody().isEmpty()) {
+            return Optional.empty();
+        }
+        byte[] body = images.body;
+        if (body == null) {
+            body = write(marshalled(context.requestBody().get()), images);
+            images.body = body;
+        }
+        return Optional.of(body);
+    }
+
+    private static String marshalled(RequestBody body) {
+        try (var stream = body.contentStreamProvider().newStream()) {
+            // ISO-8859-1 maps each byte to one char, so string offsets are byte offsets.
+            return new String(stream.readAllBytes(), StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The marshalled JSON with each quoted placeholder replaced by the quoted base64 of its image. */
+    static byte[] write(String marshalled, Images images) {
+        List<Span> spans = new ArrayList<>();
+        long size = marshalled.length();
+        for (Map.Entry<String, byte[]> image : images.byQuotedPlaceholder.entrySet()) {
+            String placeholder = image.getKey();
+            int at = marshalled.indexOf(placeholder);
+            if (at < 0 || marshalled.indexOf(placeholder, at + 1) >= 0) {
+                throw new IllegalStateException("An image placeholder is not in the marshalled request exactly once");
+            }
+            spans.add(new Span(at + 1, at + placeholder.length() - 1, image.getValue()));
+            size += 4L * ((image.getValue().length + 2) / 3) + 2 - placeholder.length();
+        }
+        if (size > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("The request body would exceed 2 GB");
+        }
+        spans.sort(Comparator.comparingInt(Span::start));
+        byte[] body = new byte[(int) size];
+        ByteBuf target = Unpooled.wrappedBuffer(body).clear();
+        int copied = 0;
+        for (Span span : spans) {
+            target.writeCharSequence(marshalled.subSequence(copied, span.start()), StandardCharsets.ISO_8859_1);
+            try (OutputStream base64 = Base64.getEncoder().wrap(new ByteBufOutputStream(target))) {
+                base64.write(span.image());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            copied = span.end();
+        }
+        target.writeCharSequence(marshalled.subSequence(copied, marshalled.length()), StandardCharsets.ISO_8859_1);
+        if (target.writerIndex() != body.length) {
+            throw new IllegalStateException("The request body came out at " + target.writerIndex() + " of "
+                    + body.length + " bytes");
+        }
+        return body;
+    }
+
+    /** Where a placeholder's base64 (between its quotes) is in the marshalled JSON, and the image to put there. */
+    private record Span(int start, int end, byte[] image) {
+    }
+}
