@@ -4,9 +4,9 @@ import java.util.List;
 
 import dev.visionapi.bedrock.ModelAnswer;
 import dev.visionapi.bedrock.ModelProfile;
-import dev.visionapi.image.PreparedImage;
+import dev.visionapi.image.ImageSummary;
 
 /** A completed analysis: what ran, on what, and what the model answered (its text rendered for structured presets). */
-public record Analysis(String id, ModelProfile model, String presetId, ModelAnswer answer, List<PreparedImage> images,
+public record Analysis(String id, ModelProfile model, String presetId, ModelAnswer answer, List<ImageSummary> images,
         long latencyMs) {
 }

@@ -22,4 +22,12 @@ public record AnalysisRequest(
 
     public static final int DEFAULT_MAX_TOKENS = 2000;
     public static final double DEFAULT_TEMPERATURE = 0.0;
+
+    /** What telemetry reports of a request, without its images' bytes, which need not wait for the model. */
+    public record Summary(Optional<String> presetId, Optional<String> model, int imageCount) {
+    }
+
+    public Summary summary() {
+        return new Summary(presetId, model, images.size());
+    }
 }

@@ -1,6 +1,8 @@
 package dev.visionapi.analysis;
 
 import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -48,7 +50,10 @@ public class AnalysisService {
 
     /** Checks and prepares on a worker thread, then asks the model without blocking. */
     public Uni<Analysis> analyse(AnalysisRequest request) {
-        return Uni.createFrom().item(() -> prepare(request))
+        // Handed over, not captured: the pipeline stays reachable while the model answers, the uploads need not.
+        AtomicReference<AnalysisRequest> handover = new AtomicReference<>(request);
+        return Uni.createFrom().item(() -> prepare(Objects.requireNonNull(handover.getAndSet(null),
+                        "An analysis is prepared once")))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 .chain(this::answer);
     }
@@ -86,9 +91,10 @@ public class AnalysisService {
 
     private Uni<Analysis> answer(PreparedAnalysis prepared) {
         if (!prepared.structured()) {
-            return bedrock.converse(prepared.call()).map(prepared::complete);
+            return bedrock.converse(prepared.call()).map(prepared.completion());
         }
-        // A structured answer that does not follow the schema gets one more try, then is a model failure.
+        // A structured answer that does not follow the schema gets one more try, then is a model failure; the
+        // images are kept for it.
         return structuredAnswer(prepared).onFailure(InvalidModelOutput.class).recoverWithUni(() -> structuredAnswer(prepared))
                 .onFailure(InvalidModelOutput.class).transform(failure -> new ProblemException(
                         ProblemType.MODEL_OUTPUT_INVALID, "The model returned malformed output twice: "

@@ -1,10 +1,14 @@
 package dev.visionapi.analysis;
 
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import dev.visionapi.bedrock.ModelAnswer;
 import dev.visionapi.bedrock.ModelCall;
+import dev.visionapi.bedrock.ModelProfile;
+import dev.visionapi.image.ImageSummary;
 
 /**
  * An analysis that passed every check and has its images prepared: all that is left is asking the model.
@@ -18,7 +22,19 @@ public record PreparedAnalysis(ModelCall call, String presetId, String textTempl
     }
 
     Analysis complete(ModelAnswer answer) {
-        return new Analysis(UUID.randomUUID().toString(), call.model(), presetId, answer, call.images(),
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos));
+        return completion().apply(answer);
+    }
+
+    /**
+     * Makes the analysis from the model's answer, holding only what it reports, not the images' bytes: while the
+     * model thinks, nothing but the Bedrock request needs them.
+     */
+    Function<ModelAnswer, Analysis> completion() {
+        ModelProfile model = call.model();
+        List<ImageSummary> images = call.images().stream().map(image -> image.summary()).toList();
+        String preset = presetId;
+        long started = startedNanos;
+        return answer -> new Analysis(UUID.randomUUID().toString(), model, preset, answer, images,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }
 }

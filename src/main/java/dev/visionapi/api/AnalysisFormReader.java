@@ -24,7 +24,8 @@ class AnalysisFormReader {
     }
 
     AnalysisForm read(RoutingContext routing) {
-        ReceivedForm received = routing.get(ReceivedForm.CONTEXT_KEY);
+        // Taken, not just read: the routing context lives as long as the request, the images need not.
+        ReceivedForm received = routing.remove(ReceivedForm.CONTEXT_KEY);
         if (received == null) {
             throw new IllegalStateException("The form of this request was not received by MultipartReceiver");
         }

@@ -90,12 +90,13 @@ public class AnalysisResource {
         long started = System.nanoTime();
         AnalysisRequest request = toRequest(forms.read(routing));
         String requestId = RequestIds.of(routing.request());
+        AnalysisRequest.Summary summary = request.summary();
         return analyses.analyse(request)
                 .onItemOrFailure().invoke((analysis, failure) -> {
                     if (failure == null) {
-                        telemetry.succeeded(requestId, request, analysis, started);
+                        telemetry.succeeded(requestId, summary, analysis, started);
                     } else {
-                        telemetry.failed(requestId, request, failure, started);
+                        telemetry.failed(requestId, summary, failure, started);
                     }
                 })
                 .map(AnalysisResponse::from);
@@ -113,20 +114,21 @@ public class AnalysisResource {
         long started = System.nanoTime();
         AnalysisRequest request = toRequest(forms.read(routing));
         String requestId = RequestIds.of(routing.request());
+        AnalysisRequest.Summary summary = request.summary();
         PreparedAnalysis prepared;
         try {
             prepared = analyses.prepare(request);
         } catch (RuntimeException e) {
-            telemetry.failed(requestId, request, e, started);
+            telemetry.failed(requestId, summary, e, started);
             throw e;
         }
         return analyses.stream(prepared)
                 .onItem().invoke(event -> {
                     if (event instanceof AnalysisEvent.Done done) {
-                        telemetry.succeeded(requestId, request, done.analysis(), started);
+                        telemetry.succeeded(requestId, summary, done.analysis(), started);
                     }
                 })
-                .onFailure().invoke(failure -> telemetry.failed(requestId, request, failure, started))
+                .onFailure().invoke(failure -> telemetry.failed(requestId, summary, failure, started))
                 .map(event -> event instanceof AnalysisEvent.Done done
                         ? sseEvent(sse, "done", AnalysisResponse.from(done.analysis()))
                         : sseEvent(sse, "delta", new TextDelta(((AnalysisEvent.Delta) event).text())))

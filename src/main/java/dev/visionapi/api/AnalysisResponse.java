@@ -11,7 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.visionapi.analysis.Analysis;
 import dev.visionapi.bedrock.ModelAnswer.TokenUsage;
-import dev.visionapi.image.PreparedImage;
+import dev.visionapi.image.ImageSummary;
 
 /** The answer to {@code POST /v1/analyses}. */
 @Schema(name = "Analysis")
@@ -57,7 +57,7 @@ public record AnalysisResponse(
             @Schema(description = "Whether the service changed the bytes (scaled, turned upright or re-encoded)") boolean resized,
             @Schema(description = "Input tokens the image is likely to cost: width × height / 750") long estimatedTokens) {
 
-        static ImageInfo from(PreparedImage image) {
+        static ImageInfo from(ImageSummary image) {
             return new ImageInfo(image.format().mediaType(), image.width(), image.height(), image.originalWidth(),
                     image.originalHeight(), image.sizeBytes(), image.originalSizeBytes(), image.resized(),
                     image.estimatedTokens());

@@ -197,6 +197,7 @@ public class MultipartReceiver {
                 return;
             }
             context.put(ReceivedForm.CONTEXT_KEY, new ReceivedForm(request.formAttributes(), List.copyOf(images)));
+            images.clear(); // this reception lives as long as the request; the images go with the form
             context.next();
         }
     }
@@ -238,7 +239,9 @@ public class MultipartReceiver {
         }
 
         UploadedImage toUpload() {
-            return new UploadedImage(fileName, size == data.length ? data : Arrays.copyOf(data, size));
+            byte[] content = size == data.length ? data : Arrays.copyOf(data, size);
+            data = null; // the upload handlers holding this live as long as the request
+            return new UploadedImage(fileName, content);
         }
     }
 }

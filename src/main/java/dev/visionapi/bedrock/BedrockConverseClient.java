@@ -3,6 +3,7 @@ package dev.visionapi.bedrock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -72,22 +73,28 @@ public class BedrockConverseClient {
         this.registry = registry;
     }
 
+    /**
+     * The model's answer to one Converse call. Nothing here holds on to the call's images while Bedrock answers:
+     * once the request body is written ({@link ImageBodyWriter}), only the SDK's copy of it remains.
+     */
     @WithSpan("bedrock converse")
     public Uni<ModelAnswer> converse(ModelCall call) {
+        String modelId = call.modelId();
+        Optional<JsonNode> outputSchema = call.outputSchema();
         // The model only: prompts and images never go into traces.
-        Span.current().setAttribute(MODEL_ATTRIBUTE, call.modelId());
+        Span.current().setAttribute(MODEL_ATTRIBUTE, modelId);
         ConverseRequest request = toRequest(call);
         long started = System.nanoTime();
-        return breakers.guard(call.modelId(), () -> Uni.createFrom().completionStage(() -> client.converse(request))
-                .map(response -> toAnswer(call, response))
-                .onFailure().transform(failure -> errors.translate(failure, call.modelId()))
-                .onTermination().invoke((answer, failure, cancelled) -> record(call, "converse", failure, started)));
+        return breakers.guard(modelId, () -> Uni.createFrom().completionStage(() -> client.converse(request))
+                .map(response -> toAnswer(outputSchema, response))
+                .onFailure().transform(failure -> errors.translate(failure, modelId))
+                .onTermination().invoke((answer, failure, cancelled) -> record(modelId, "converse", failure, started)));
     }
 
     /** Bedrock's share of the latency, by model, operation and outcome. */
-    private void record(ModelCall call, String operation, Throwable failure, long startedNanos) {
+    private void record(String modelId, String operation, Throwable failure, long startedNanos) {
         Timer.builder("bedrock.call.duration").description("Bedrock call latency").publishPercentileHistogram()
-                .tags("model", call.modelId(), "operation", operation, "outcome", failure == null ? "ok" : "error")
+                .tags("model", modelId, "operation", operation, "outcome", failure == null ? "ok" : "error")
                 .register(registry).record(System.nanoTime() - startedNanos, TimeUnit.NANOSECONDS);
     }
 
@@ -101,25 +108,14 @@ public class BedrockConverseClient {
     @WithSpan("bedrock converse-stream")
     public Multi<ModelStreamEvent> converseStream(ModelCall call) {
         Span.current().setAttribute(MODEL_ATTRIBUTE, call.modelId());
-        ImageBodyWriter.Images images = new ImageBodyWriter.Images();
-        ConverseStreamRequest.Builder builder = ConverseStreamRequest.builder()
-                .modelId(call.modelId())
-                .messages(message(call, images))
-                .inferenceConfig(inference(call))
-                .overrideConfiguration(config -> config.putExecutionAttribute(ImageBodyWriter.Images.attribute(), images));
-        List<SystemContentBlock> system = system(call);
-        if (!system.isEmpty()) {
-            builder.system(system);
-        }
-        ConverseStreamRequest request = builder.build();
         AtomicBoolean received = new AtomicBoolean();
         long started = System.nanoTime();
         return Multi.createFrom().deferred(() -> {
             StreamAssembler assembler = new StreamAssembler();
             CompletableFuture<SdkPublisher<ConverseStreamOutput>> events = new CompletableFuture<>();
-            CompletableFuture<Void> streaming = client.converseStream(request, ConverseStreamResponseHandler.builder()
-                    .onEventStream(events::complete)
-                    .build());
+            // A request per attempt: ImageBodyWriter lets go of a request's images once its body is written.
+            CompletableFuture<Void> streaming = client.converseStream(toStreamRequest(call),
+                    ConverseStreamResponseHandler.builder().onEventStream(events::complete).build());
             // The handler hears of every failed attempt, even those the SDK retries; the call's future fails only
             // when the SDK has given up, so failures before the event stream opens are taken from there.
             streaming.whenComplete((ignored, failure) -> {
@@ -140,7 +136,20 @@ public class BedrockConverseClient {
         }).onFailure(failure -> !received.get() && BedrockErrorTranslator.isConnectionFailure(failure))
                 .retry().atMost(1)
                 .onFailure().transform(failure -> errors.translate(failure, call.modelId()))
-                .onTermination().invoke((failure, cancelled) -> record(call, "converse-stream", failure, started));
+                .onTermination().invoke((failure, cancelled) -> record(call.modelId(), "converse-stream", failure, started));
+    }
+
+    /** The Converse request of the call, for ConverseStream: the same fields, images included. */
+    private static ConverseStreamRequest toStreamRequest(ModelCall call) {
+        ConverseRequest converse = toRequest(call);
+        return ConverseStreamRequest.builder()
+                .modelId(converse.modelId())
+                .messages(converse.messages())
+                .inferenceConfig(converse.inferenceConfig())
+                .system(converse.system())
+                .toolConfig(converse.toolConfig())
+                .overrideConfiguration(converse.overrideConfiguration().orElseThrow())
+                .build();
     }
 
     private static ConverseRequest toRequest(ModelCall call) {
@@ -149,7 +158,7 @@ public class BedrockConverseClient {
                 .modelId(call.modelId())
                 .messages(message(call, images))
                 .inferenceConfig(inference(call))
-                .overrideConfiguration(config -> config.putExecutionAttribute(ImageBodyWriter.Images.attribute(), images));
+                .overrideConfiguration(images::attachTo);
         call.outputSchema().filter(schema -> call.model().supportsStructuredOutput()).ifPresent(schema ->
                 request.toolConfig(ToolConfiguration.builder()
                         .tools(Tool.fromToolSpec(ToolSpecification.builder()
@@ -192,11 +201,11 @@ public class BedrockConverseClient {
         return InferenceConfiguration.builder().maxTokens(call.maxTokens()).temperature(call.temperature()).build();
     }
 
-    private ModelAnswer toAnswer(ModelCall call, ConverseResponse response) {
+    private ModelAnswer toAnswer(Optional<JsonNode> outputSchema, ConverseResponse response) {
         List<ContentBlock> content = response.output().message().content();
         String text = content.stream().map(ContentBlock::text).filter(Objects::nonNull).collect(Collectors.joining());
         JsonNode data = null;
-        if (call.outputSchema().isPresent()) {
+        if (outputSchema.isPresent()) {
             data = content.stream().map(ContentBlock::toolUse).filter(Objects::nonNull)
                     .filter(use -> RESULT_TOOL.equals(use.name()))
                     .map(use -> JsonDocuments.toJson(use.input()))

@@ -16,6 +16,7 @@ import java.util.Optional;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufOutputStream;
 import io.netty.buffer.Unpooled;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
 import software.amazon.awssdk.core.interceptor.Context;
@@ -29,13 +30,13 @@ import software.amazon.awssdk.http.SdkHttpRequest;
  * Writes the images of a Converse or ConverseStream request into its JSON body itself: each image base64-encoded
  * once, straight into a body array of the exact size, which the SDK then signs and sends.
  * <p>
- * Why: the SDK's marshaller grows a buffer while it writes the base64 and then copies the body twice more (to an
- * array, then for its HTTP publisher). With calls lasting seconds, every analysis in flight held three copies of its
- * images, and under load the garbage collector spent a third of the CPU moving them. The request handed to the SDK
- * carries, in place of each image's bytes, a random placeholder ({@link Images#placeholder}); the SDK marshals that
- * small request as usual, and this interceptor, before the request is signed, hands the SDK the final body with each
- * placeholder's base64 replaced by the image's. The signer copies a body it hashes (SigV4 with a signed payload),
- * so the interceptor lets go of its own array once the request is signed.
+ * Why: the SDK's marshaller grows a buffer while it writes the base64 and then copies the body again for its HTTP
+ * publisher. Calls last seconds, so every analysis in flight held its images and several copies of them, and under
+ * load the garbage collector spent a third of the CPU moving them. The request handed to the SDK carries, in place of
+ * each image's bytes, a random placeholder ({@link Images#placeholder}); the SDK marshals that small request as
+ * usual, and this interceptor, before the request is signed, hands the SDK the final body with each placeholder's
+ * base64 replaced by the image's. From then on the request no longer holds the images, so a request is sent once;
+ * the SDK keeps the body for its own retries (and its signer a copy it hashes).
  */
 public final class ImageBodyWriter implements ExecutionInterceptor {
 
@@ -50,6 +51,7 @@ public final class ImageBodyWriter implements ExecutionInterceptor {
         private final Map<String, byte[]> byQuotedPlaceholder = new LinkedHashMap<>();
         /** The body being handed to the SDK; null before it is written and once the SDK has its own. */
         private volatile byte[] body;
+        private volatile boolean written;
 
         /** Adds an image; the returned placeholder goes into the request where the image's bytes would. */
         public SdkBytes placeholder(byte[] image) {
@@ -59,9 +61,9 @@ public final class ImageBodyWriter implements ExecutionInterceptor {
             return SdkBytes.fromByteArrayUnsafe(placeholder);
         }
 
-        /** The execution attribute that hands these images to the interceptor with the request. */
-        public static ExecutionAttribute<Images> attribute() {
-            return IMAGES;
+        /** Hands these images to the interceptor with the request they are placeholders in. */
+        public void attachTo(AwsRequestOverrideConfiguration.Builder request) {
+            request.putExecutionAttribute(IMAGES, this);
         }
     }
 
@@ -102,8 +104,14 @@ public final class ImageBodyWriter implements ExecutionInterceptor {
         }
         byte[] body = images.body;
         if (body == null) {
+            if (images.written) {
+                throw new IllegalStateException("A request with images is sent once; build another to send again");
+            }
             body = write(marshalled(context.requestBody().get()), images);
             images.body = body;
+            images.written = true;
+            // The caller's images can go while Bedrock answers; the SDK's retries resend its own copy of the body.
+            images.byQuotedPlaceholder.clear();
         }
         return Optional.of(body);
     }

@@ -8,14 +8,13 @@ package dev.visionapi.image;
 public record PreparedImage(byte[] bytes, ImageFormat format, int width, int height, int originalWidth,
         int originalHeight, long originalSizeBytes, boolean resized) {
 
-    /** Anthropic's rule of thumb for the input tokens an image costs: width × height / 750. */
-    private static final double PIXELS_PER_TOKEN = 750.0;
-
     public int sizeBytes() {
         return bytes.length;
     }
 
-    public long estimatedTokens() {
-        return Math.round((double) width * height / PIXELS_PER_TOKEN);
+    /** Everything about the image but its bytes. */
+    public ImageSummary summary() {
+        return new ImageSummary(format, width, height, originalWidth, originalHeight, bytes.length, originalSizeBytes,
+                resized);
     }
 }

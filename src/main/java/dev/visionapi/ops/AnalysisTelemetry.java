@@ -13,7 +13,7 @@ import dev.visionapi.analysis.PresetCatalog;
 import dev.visionapi.api.ProblemException;
 import dev.visionapi.bedrock.ModelAnswer.TokenUsage;
 import dev.visionapi.bedrock.ModelCatalog;
-import dev.visionapi.image.PreparedImage;
+import dev.visionapi.image.ImageSummary;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -43,7 +43,7 @@ public class AnalysisTelemetry {
                 .description("Analyses under way").register(registry);
     }
 
-    public void succeeded(String requestId, AnalysisRequest request, Analysis analysis, long startedNanos) {
+    public void succeeded(String requestId, AnalysisRequest.Summary request, Analysis analysis, long startedNanos) {
         String preset = presetTag(request);
         String model = analysis.model().id();
         long nanos = System.nanoTime() - startedNanos;
@@ -56,7 +56,7 @@ public class AnalysisTelemetry {
             Counter.builder("analysis.cost.estimated").baseUnit("usd").description("Estimated cost at list prices")
                     .tags("preset", preset, "model", model).register(registry).increment(cost.doubleValue());
         }
-        for (PreparedImage image : analysis.images()) {
+        for (ImageSummary image : analysis.images()) {
             bytes("in", image.originalSizeBytes());
             bytes("out", image.sizeBytes());
             if (image.resized()) {
@@ -69,7 +69,7 @@ public class AnalysisTelemetry {
                 usage.outputTokens(), TimeUnit.NANOSECONDS.toMillis(nanos));
     }
 
-    public void failed(String requestId, AnalysisRequest request, Throwable failure, long startedNanos) {
+    public void failed(String requestId, AnalysisRequest.Summary request, Throwable failure, long startedNanos) {
         String preset = presetTag(request);
         String model = request.model().filter(models::isAllowed)
                 .orElse(request.model().isPresent() ? OTHER : models.defaultModel().id());
@@ -81,7 +81,7 @@ public class AnalysisTelemetry {
                     .register(registry).increment();
         }
         LOG.infof("analysis requestId=%s preset=%s model=%s images=%d latencyMs=%d outcome=%s", requestId, preset,
-                model, request.images().size(), TimeUnit.NANOSECONDS.toMillis(nanos), outcome);
+                model, request.imageCount(), TimeUnit.NANOSECONDS.toMillis(nanos), outcome);
     }
 
     private void count(String preset, String model, String outcome, long nanos) {
@@ -104,7 +104,7 @@ public class AnalysisTelemetry {
                 .tags("direction", direction).register(registry).increment(count);
     }
 
-    private String presetTag(AnalysisRequest request) {
+    private String presetTag(AnalysisRequest.Summary request) {
         return request.presetId().map(id -> presets.find(id).isPresent() ? id : OTHER).orElse("custom");
     }
 }

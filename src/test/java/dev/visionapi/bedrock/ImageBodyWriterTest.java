@@ -8,7 +8,16 @@ import java.util.Base64;
 
 import org.junit.jupiter.api.Test;
 
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.core.async.AsyncRequestBody;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.InterceptorContext;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.SdkHttpFullRequest;
+import software.amazon.awssdk.http.SdkHttpMethod;
+import software.amazon.awssdk.http.SdkHttpRequest;
+import software.amazon.awssdk.services.bedrockruntime.model.ConverseRequest;
 
 /** The final Converse body: each placeholder's base64 replaced by its image's, the rest of the JSON untouched. */
 class ImageBodyWriterTest {
@@ -56,6 +65,52 @@ class ImageBodyWriterTest {
 
         assertThatThrownBy(() -> ImageBodyWriter.write("[\"" + placeholder + "\",\"" + placeholder + "\"]", images))
                 .isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void theSdkGetsTheWrittenBodyWithItsLengthAndTheImagesAreLetGoOf() throws Exception {
+        ImageBodyWriter.Images images = new ImageBodyWriter.Images();
+        byte[] image = {9, 8, 7};
+        String marshalled = "{\"bytes\":\"" + base64(images.placeholder(image)) + "\"}";
+        ImageBodyWriter writer = new ImageBodyWriter();
+        ExecutionAttributes attributes = attributes(images);
+        InterceptorContext context = context(marshalled);
+
+        AsyncRequestBody body = writer.modifyAsyncHttpContent(context, attributes).orElseThrow();
+        SdkHttpRequest request = writer.modifyHttpRequest(context, attributes);
+
+        String expected = "{\"bytes\":\"" + Base64.getEncoder().encodeToString(image) + "\"}";
+        assertThat(body.contentLength()).contains((long) expected.length());
+        assertThat(request.firstMatchingHeader("Content-Length")).contains(Integer.toString(expected.length()));
+        writer.beforeTransmission(context, attributes);
+        assertThatThrownBy(() -> writer.modifyAsyncHttpContent(context(marshalled), attributes(images)))
+                .as("the images are gone once sent: the same request cannot be sent again")
+                .isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void aRequestWithoutImagesIsLeftAsTheSdkMarshalledIt() {
+        ImageBodyWriter writer = new ImageBodyWriter();
+        InterceptorContext context = context("{\"text\":\"hi\"}");
+
+        assertThat(writer.modifyAsyncHttpContent(context, new ExecutionAttributes())).isEmpty();
+        assertThat(writer.modifyHttpRequest(context, new ExecutionAttributes())).isSameAs(context.httpRequest());
+    }
+
+    private static ExecutionAttributes attributes(ImageBodyWriter.Images images) {
+        AwsRequestOverrideConfiguration.Builder request = AwsRequestOverrideConfiguration.builder();
+        images.attachTo(request);
+        return request.build().executionAttributes().copy();
+    }
+
+    private static InterceptorContext context(String marshalled) {
+        return InterceptorContext.builder()
+                .request(ConverseRequest.builder().build())
+                .httpRequest(SdkHttpFullRequest.builder().method(SdkHttpMethod.POST).protocol("https")
+                        .host("bedrock-runtime.us-east-1.amazonaws.com").encodedPath("/model/m/converse")
+                        .putHeader("Content-Length", Integer.toString(marshalled.length())).build())
+                .requestBody(RequestBody.fromString(marshalled))
+                .build();
     }
 
     private static String base64(SdkBytes bytes) {
