@@ -40,6 +40,16 @@ class BedrockFailureTest {
     }
 
     @Test
+    void aDroppedConnectionIsRetriedWithTheSameBody() {
+        bedrock().next(new Reply(EmulatorReply.dropConnection()));
+        analyse().statusCode(200);
+        assertThat(bedrock().calls()).hasSize(2);
+        // The emulator checked the retry's signature over the body it received, and the images arrived whole.
+        assertThat(bedrock().calls().get(1).imageBytes().get(0)).isNotEmpty()
+                .isEqualTo(bedrock().calls().get(0).imageBytes().get(0));
+    }
+
+    @Test
     void persistentThrottlingIsA503WithRetryAfter() {
         bedrock().always(THROTTLED);
         analyse().statusCode(503)

@@ -103,6 +103,15 @@ class StreamingTest {
     }
 
     @Test
+    void aConnectionDroppedBeforeTheStreamOpensIsTriedAgainWithTheImages() throws Exception {
+        bedrock().next(new Reply(EmulatorReply.dropConnection()));
+        List<Event> events = readAll(streamCaptionOfCat());
+        assertThat(events.get(events.size() - 1).name()).as(events.toString()).isEqualTo("done");
+        assertThat(bedrock().calls()).hasSize(2);
+        assertThat(bedrock().lastCall().imageBytes().get(0)).isEqualTo(TestImages.CAT_PNG);
+    }
+
+    @Test
     void aStreamSlowerThanTheDeadlineEndsWithATimeoutError() throws Exception {
         // 15 words a second apart: the 5 s test deadline passes long before the end.
         bedrock().next(new Reply(EmulatorReply.answer(ANSWER, 1200, 21).withChunkDelay(Duration.ofSeconds(1))));

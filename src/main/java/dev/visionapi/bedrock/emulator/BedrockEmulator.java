@@ -102,7 +102,7 @@ public final class BedrockEmulator implements AutoCloseable {
                         : Future.succeededFuture(EmulatorReply.error(403, "InvalidSignatureException",
                                 "The request signature we calculated does not match the signature you provided.")))
                 .onSuccess(reply -> {
-                    if (streaming && reply.status() == 200) {
+                    if (streaming && reply.status() == 200 && !reply.connectionDropped()) {
                         stream(request, reply);
                     } else {
                         reply(request, reply);
@@ -126,6 +126,10 @@ public final class BedrockEmulator implements AutoCloseable {
     private static void reply(HttpServerRequest request, EmulatorReply reply) {
         if (request.response().closed()) {
             return; // the client gave up (its deadline passed) before the scripted reply was due
+        }
+        if (reply.connectionDropped()) {
+            request.connection().close();
+            return;
         }
         var response = request.response().setStatusCode(reply.status()).putHeader("Content-Type", "application/json");
         if (reply.errorType() != null) {

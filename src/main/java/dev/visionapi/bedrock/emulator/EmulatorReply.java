@@ -44,6 +44,15 @@ public record EmulatorReply(int status, String errorType, JsonObject body, Durat
         return new EmulatorReply(status, errorType, new JsonObject().put("message", message), Duration.ZERO, null);
     }
 
+    /** No answer at all: the connection is closed under the request, as a load balancer or a network might. */
+    public static EmulatorReply dropConnection() {
+        return new EmulatorReply(0, null, new JsonObject(), Duration.ZERO, null);
+    }
+
+    boolean connectionDropped() {
+        return status == 0;
+    }
+
     /** The same answer, streamed with this pause before each chunk. */
     public EmulatorReply withChunkDelay(Duration delay) {
         return new EmulatorReply(status, errorType, body, delay, streamFailure);
