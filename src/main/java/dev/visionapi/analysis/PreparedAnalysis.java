@@ -9,6 +9,7 @@ import dev.visionapi.bedrock.ModelAnswer;
 import dev.visionapi.bedrock.ModelCall;
 import dev.visionapi.bedrock.ModelProfile;
 import dev.visionapi.image.ImageSummary;
+import dev.visionapi.image.PreparedImage;
 
 /**
  * An analysis that passed every check and has its images prepared: all that is left is asking the model.
@@ -31,7 +32,7 @@ public record PreparedAnalysis(ModelCall call, String presetId, String textTempl
      */
     Function<ModelAnswer, Analysis> completion() {
         ModelProfile model = call.model();
-        List<ImageSummary> images = call.images().stream().map(image -> image.summary()).toList();
+        List<ImageSummary> images = call.images().stream().map(PreparedImage::summary).toList();
         String preset = presetId;
         long started = startedNanos;
         return answer -> new Analysis(UUID.randomUUID().toString(), model, preset, answer, images,
