@@ -66,6 +66,18 @@ class UploadTransportTest {
     }
 
     @Test
+    void aPromptInAnyScriptReachesBedrockUnchanged() throws Exception {
+        String prompt = "Décris l’image en français — 日本語でも 🐱";
+        MultipartBody body = new MultipartBody().file("image", "cat.png", TestImages.CAT_PNG).field("prompt", prompt);
+
+        HttpResponse<String> response = HTTP_1.send(body.post(analyses), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(bedrock().lastCall().prompt()).isEqualTo(prompt);
+        assertThat(imagesSentToBedrock()).containsExactly(TestImages.CAT_PNG);
+    }
+
+    @Test
     void aTextFieldLongerThanTheFormLimitIs413() throws Exception {
         MultipartBody body = new MultipartBody().file("image", "cat.png", TestImages.CAT_PNG)
                 .field("prompt", "x".repeat(70_000));
