@@ -110,20 +110,29 @@ run() { # $1 label, $2 url, $3 body, $4 type, $5 connections
     read -r _ requests sheds errors rps p50 p99 max <<< "$line"
     local cpu_per_1000=$(awk -v t="$ticks" -v r="$requests" -v hz="$(getconf CLK_TCK)" \
         'BEGIN { if (r > 0) printf "%.2f", t / hz / r * 1000; else print "-" }')
-    printf '| %s | %d | %s | %.0f | %.1f | %.1f | %.1f | %s | %s |\n' "$1" "$5" "$requests/$sheds/$errors" "$rps" \
-        "$p50" "$p99" "$max" "$cpu_per_1000" "$(rss_peak_mib "$service_pid")"
+    # Service rows are compared with the direct row just before them (same latency and connections).
+    local versus="-"
+    if [[ "$1" == direct* ]]; then
+        direct_rps=$rps direct_p99=$p99 direct_key="$5"
+    elif [ "${direct_key:-}" = "$5" ]; then
+        versus=$(awk -v r="$rps" -v dr="$direct_rps" -v p="$p99" -v dp="$direct_p99" \
+            'BEGIN { printf "%.2f × req/s, p99 %+.0f ms", (dr > 0 ? r / dr : 0), p - dp }')
+        direct_key=""
+    fi
+    printf '| %s | %d | %s | %.0f | %.1f | %.1f | %.1f | %s | %s | %s |\n' "$1" "$5" "$requests/$sheds/$errors" "$rps" \
+        "$p50" "$p99" "$max" "$cpu_per_1000" "$(rss_peak_mib "$service_pid")" "$versus"
 }
 
 echo "# $(date -u +%Y-%m-%d) on $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)," \
      "$(java -version 2>&1 | head -1), wrk $(wrk -v 2>&1 | head -1 | cut -d' ' -f2), ${duration} s per run"
 echo
-echo "| run | connections | requests/503 sheds/errors | answered req/s | p50 ms | p99 ms | max ms | service CPU s per 1000 | service peak RSS MiB |"
-echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+echo "| run | connections | requests/503 sheds/errors | answered req/s | p50 ms | p99 ms | max ms | service CPU s per 1000 | service peak RSS MiB | service / direct |"
+echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 for latency in 500 0; do
     start_upstream "$latency"
     start_service
     if [ "$latency" = 500 ]; then
-        echo "| (service started in ${startup_ms} ms, idle RSS $(awk '/VmRSS/ {printf "%d", $2/1024}' /proc/$service_pid/status) MiB) | | | | | | | | |"
+        echo "| (service started in ${startup_ms} ms, idle RSS $(awk '/VmRSS/ {printf "%d", $2/1024}' /proc/$service_pid/status) MiB) | | | | | | | | | |"
         connections="64 256 1024"
     else
         connections="64"
