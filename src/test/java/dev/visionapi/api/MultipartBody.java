@@ -11,20 +11,20 @@ import java.time.Duration;
  * A multipart/form-data body built by hand, for tests that post with the JDK's HTTP client: it streams large bodies
  * far faster than REST Assured and sends many requests at once.
  */
-final class MultipartBody {
+public final class MultipartBody {
 
     private static final String BOUNDARY = "test-boundary-7MA4YWxkTrZu0gW";
 
     private final ByteArrayOutputStream body = new ByteArrayOutputStream();
 
-    MultipartBody field(String name, String value) {
+    public MultipartBody field(String name, String value) {
         part("Content-Disposition: form-data; name=\"" + name + "\"\r\n\r\n");
         body.writeBytes(value.getBytes(StandardCharsets.UTF_8));
         body.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
         return this;
     }
 
-    MultipartBody file(String name, String fileName, byte[] content) {
+    public MultipartBody file(String name, String fileName, byte[] content) {
         part("Content-Disposition: form-data; name=\"" + name + "\"; filename=\"" + fileName + "\"\r\n"
                 + "Content-Type: application/octet-stream\r\n\r\n");
         body.writeBytes(content);
@@ -33,12 +33,12 @@ final class MultipartBody {
     }
 
     /** A POST of this body to {@code uri}, with these extra headers (name, value, name, value, ...). */
-    HttpRequest post(URI uri, String... headers) {
+    public HttpRequest post(URI uri, String... headers) {
         return request(uri, headers).POST(HttpRequest.BodyPublishers.ofByteArray(complete())).build();
     }
 
     /** A POST of this body without Content-Length: HTTP/1.1 sends it chunked. */
-    HttpRequest postChunked(URI uri) {
+    public HttpRequest postChunked(URI uri) {
         byte[] complete = complete();
         return request(uri).POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(complete)))
                 .build();

@@ -17,6 +17,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import dev.visionapi.api.MultipartBody;
 import dev.visionapi.bedrock.emulator.BedrockEmulatorResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -50,13 +51,8 @@ class InFlightLimitTest {
     @Test
     void theAnalysesBeyondTheLimitAreShedFastAndTheOthersSucceed() {
         bedrock().latency(Duration.ofMillis(1_500));
-        String boundary = "limit-test";
-        String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"sample\"\r\n\r\ncat-chelsea\r\n"
-                + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"preset\"\r\n\r\ncaption\r\n"
-                + "--" + boundary + "--\r\n";
-        HttpRequest request = HttpRequest.newBuilder(analyses)
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.US_ASCII)).build();
+        HttpRequest request = new MultipartBody().field("sample", "cat-chelsea").field("preset", "caption")
+                .post(analyses);
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
         List<CompletableFuture<HttpResponse<String>>> responses = IntStream.range(0, 6)
@@ -75,14 +71,9 @@ class InFlightLimitTest {
     @Test
     void anUploadBeyondTheMemoryLimitIsShedBeforeItsBodyIsRead() throws Exception {
         bedrock().latency(Duration.ofMillis(1_500));
-        String boundary = "memory-test";
-        String head = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"sample\"\r\n\r\ncat-chelsea\r\n"
-                + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"preset\"\r\n\r\ncaption\r\n"
-                + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"notes\"; filename=\"notes.txt\"\r\n\r\n";
-        byte[] body = (head + "n".repeat(1_200_000) + "\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII);
-        HttpRequest request = HttpRequest.newBuilder(analyses)
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        HttpRequest request = new MultipartBody().field("sample", "cat-chelsea").field("preset", "caption")
+                .file("notes", "notes.txt", "n".repeat(1_200_000).getBytes(StandardCharsets.US_ASCII))
+                .post(analyses);
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
         CompletableFuture<HttpResponse<String>> first = client.sendAsync(request, HttpResponse.BodyHandlers.ofString());
