@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
-import software.amazon.awssdk.http.Protocol;
 import io.smallrye.config.WithDefault;
+import software.amazon.awssdk.http.Protocol;
 
 /**
  * How the service reaches Amazon Bedrock. Credentials are not configured here: they always come from the AWS

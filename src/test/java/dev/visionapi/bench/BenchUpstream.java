@@ -1,13 +1,12 @@
 package dev.visionapi.bench;
 
+import dev.visionapi.bedrock.emulator.EmulatorReply;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
-
-import dev.visionapi.bedrock.emulator.EmulatorReply;
 
 /**
  * The benchmark's Bedrock: answers every request, over HTTP/1.1 or h2c like the project's emulator, with the same
