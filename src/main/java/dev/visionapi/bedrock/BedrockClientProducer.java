@@ -101,6 +101,7 @@ public class BedrockClientProducer {
                         .advancedOption(SdkAdvancedAsyncClientOption.FUTURE_COMPLETION_EXECUTOR, Runnable::run)
                         .build())
                 .region(region())
+                .putAuthScheme(InPlaceSigV4Signer.authScheme())
                 .overrideConfiguration(ClientOverrideConfiguration.builder()
                         .addExecutionInterceptor(new ImageBodyWriter())
                         .apiCallTimeout(config.timeout())

@@ -35,8 +35,9 @@ import software.amazon.awssdk.http.SdkHttpRequest;
  * load the garbage collector spent a third of the CPU moving them. The request handed to the SDK carries, in place of
  * each image's bytes, a random placeholder ({@link Images#placeholder}); the SDK marshals that small request as
  * usual, and this interceptor, before the request is signed, hands the SDK the final body with each placeholder's
- * base64 replaced by the image's. From then on the request no longer holds the images, so a request is sent once;
- * the SDK keeps the body for its own retries (and its signer a copy it hashes).
+ * base64 replaced by the image's, as an {@link InMemoryBody} that {@link InPlaceSigV4Signer} hashes without a copy.
+ * From then on the request no longer holds the images, so a request is sent once; the SDK keeps the body for its own
+ * retries.
  */
 public final class ImageBodyWriter implements ExecutionInterceptor {
 
@@ -74,7 +75,7 @@ public final class ImageBodyWriter implements ExecutionInterceptor {
     @Override
     public Optional<AsyncRequestBody> modifyAsyncHttpContent(Context.ModifyHttpRequest context,
             ExecutionAttributes attributes) {
-        return body(context, attributes).map(AsyncRequestBody::fromBytesUnsafe).or(context::asyncRequestBody);
+        return body(context, attributes).<AsyncRequestBody>map(InMemoryBody::new).or(context::asyncRequestBody);
     }
 
     @Override
