@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Benchmark: the packaged service against a fixed-latency Bedrock on loopback, side by side with the same load
 # sent straight to that Bedrock (the physical limit of any proxy on this machine). Not part of `./mvnw verify`.
-# Needs wrk (apt-get install -y wrk). Usage: bench/run.sh [seconds per scenario, default 20]
-# Each service is warmed up for 60 s before it is measured (the JIT compiler is still busy after 30 s on two cores);
-# the upstream and wrk run on the same two cores. The service runs with the JVM options of the container image
-# (docker/Dockerfile.jvm) and a heap sized for a 512 MiB pod, with its default in-flight and upload-memory limits.
+# Needs wrk (apt-get install -y wrk). Usage: [BENCH_HEAP=512m] bench/run.sh [seconds per scenario, default 20]
+# Each service is warmed up with about 55,000 analyses before it is measured (the JIT compilers are busy for minutes
+# on two cores); the upstream and wrk run on the same two cores. The service runs with the JVM options of the
+# container image (docker/Dockerfile.jvm), a heap of BENCH_HEAP (default 512m), and its default in-flight and
+# upload-memory limits.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -78,14 +79,14 @@ start_upstream() { # $1 latency ms
 start_service() {
     [ -n "$service_pid" ] && kill "$service_pid" 2>/dev/null && wait "$service_pid" 2>/dev/null || true
     local started=$(date +%s%N)
-    # The container's options (docker/Dockerfile.jvm), with the heap of a 512 MiB pod instead of MaxRAMPercentage
-    # and the AppCDS archive made above instead of the image's. -Xms64m: a pod starts with a small heap (1/64 of its
+    # The container's options (docker/Dockerfile.jvm), with a fixed heap (BENCH_HEAP, default 512m) instead of
+    # MaxRAMPercentage and the AppCDS archive made above instead of the image's. -Xms64m: a pod starts with a small heap (1/64 of its
     # memory); on a large host the JVM would start with 1/64 of the host's RAM and look bigger when idle.
     local java_opts
     java_opts=$(sed -n 's/.*JAVA_OPTS="\(.*\)".*/\1/p' docker/Dockerfile.jvm \
         | sed 's/-XX:MaxRAMPercentage=[0-9]*//; s#-XX:SharedArchiveFile=[^ ]*#-XX:SharedArchiveFile=target/quarkus-app/app-cds.jsa#')
     # shellcheck disable=SC2086
-    AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench java $java_opts -Xms64m -Xmx512m \
+    AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench java $java_opts -Xms64m -Xmx"${BENCH_HEAP:-512m}" \
         -Dquarkus.http.port=18080 -Dquarkus.http.host=127.0.0.1 -Dbedrock.region=us-east-1 \
         -Dbedrock.endpoint-override="$upstream" \
         -jar target/quarkus-app/quarkus-run.jar > "$work/service.log" 2>&1 &
@@ -97,8 +98,8 @@ start_service() {
 cpu_ticks() { awk '{print $14 + $15}' /proc/"$1"/stat; }
 rss_peak_mib() { awk '/VmHWM/ {printf "%d", $2 / 1024}' /proc/"$1"/status; }
 
-warm_up() { # $1 url, $2 body, $3 type, $4 seconds: JIT-compile the hot paths before anything is measured
-    BENCH_BODY="$2" BENCH_TYPE="$3" wrk -t2 -c64 -d"$4"s --timeout 30s -s "$work/post.lua" "$1" >/dev/null
+warm_up() { # $1 url, $2 body, $3 type, $4 seconds, $5 connections: JIT-compile the hot paths before measuring
+    BENCH_BODY="$2" BENCH_TYPE="$3" wrk -t2 -c"$5" -d"$4"s --timeout 30s -s "$work/post.lua" "$1" >/dev/null
 }
 
 run() { # $1 label, $2 url, $3 body, $4 type, $5 connections
@@ -137,8 +138,12 @@ for latency in 500 0; do
     else
         connections="64"
     fi
-    warm_up "$upstream/model/${model//:/%3A}/converse" "$work/cat.json" application/json 10
-    warm_up "http://127.0.0.1:18080/v1/analyses" "$work/cat.multipart" "multipart/form-data; boundary=$boundary" 60
+    warm_up "$upstream/model/${model//:/%3A}/converse" "$work/cat.json" application/json 10 64
+    # About 55,000 analyses (120 s at 256 connections with the 500 ms upstream, 60 s at 64 with the 0 ms one): C2
+    # compiles the service's and the SDK's code for minutes; after the 7,500 analyses of 60 s at 64 connections it
+    # still took a sixth of the CPU during the measured runs.
+    warm_up "http://127.0.0.1:18080/v1/analyses" "$work/cat.multipart" "multipart/form-data; boundary=$boundary" \
+        $(( latency == 500 ? 120 : 60 )) $(( latency == 500 ? 256 : 64 ))
     for c in $connections; do
         run "direct, ${latency} ms upstream" "$upstream/model/${model//:/%3A}/converse" "$work/cat.json" application/json "$c"
         run "service, ${latency} ms upstream" "http://127.0.0.1:18080/v1/analyses" "$work/cat.multipart" \

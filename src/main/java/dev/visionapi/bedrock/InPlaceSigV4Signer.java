@@ -40,8 +40,12 @@ final class InPlaceSigV4Signer implements AwsV4HttpSigner {
 
     /** SigV4 as the SDK configures it for Bedrock, signing with this signer. */
     static AwsV4AuthScheme authScheme() {
+        return authScheme(new InPlaceSigV4Signer());
+    }
+
+    /** SigV4 as the SDK configures it for Bedrock, signing with the given signer. */
+    static AwsV4AuthScheme authScheme(AwsV4HttpSigner signer) {
         AwsV4AuthScheme sdkScheme = AwsV4AuthScheme.create();
-        InPlaceSigV4Signer signer = new InPlaceSigV4Signer();
         return new AwsV4AuthScheme() {
             @Override
             public String schemeId() {

@@ -24,15 +24,12 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
 import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
-import software.amazon.awssdk.http.auth.aws.scheme.AwsV4AuthScheme;
 import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
 import software.amazon.awssdk.http.auth.spi.signer.AsyncSignRequest;
 import software.amazon.awssdk.http.auth.spi.signer.AsyncSignedRequest;
 import software.amazon.awssdk.http.auth.spi.signer.SignRequest;
 import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
-import software.amazon.awssdk.identity.spi.IdentityProvider;
-import software.amazon.awssdk.identity.spi.IdentityProviders;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
 import software.amazon.awssdk.services.bedrockruntime.model.ContentBlock;
@@ -94,7 +91,7 @@ class InPlaceSigV4SignerTest {
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
                         BedrockEmulatorResource.CREDENTIALS.accessKeyId(),
                         BedrockEmulatorResource.CREDENTIALS.secretAccessKey())))
-                .putAuthScheme(recording(InPlaceSigV4Signer.authScheme(), payloads))
+                .putAuthScheme(InPlaceSigV4Signer.authScheme(noting(payloads)))
                 .overrideConfiguration(o -> o.addExecutionInterceptor(new ImageBodyWriter()))
                 .build()) {
 
@@ -127,10 +124,10 @@ class InPlaceSigV4SignerTest {
         return signed.request().firstMatchingHeader("Authorization").orElseThrow();
     }
 
-    /** The scheme, with a signer that notes the type of each body the SDK gives it to sign. */
-    private static AwsV4AuthScheme recording(AwsV4AuthScheme scheme, List<Class<?>> payloads) {
-        AwsV4HttpSigner signer = scheme.signer();
-        AwsV4HttpSigner noting = new AwsV4HttpSigner() {
+    /** This signer, noting the type of each body the SDK gives it to sign. */
+    private static AwsV4HttpSigner noting(List<Class<?>> payloads) {
+        AwsV4HttpSigner signer = new InPlaceSigV4Signer();
+        return new AwsV4HttpSigner() {
             @Override
             public SignedRequest sign(SignRequest<? extends AwsCredentialsIdentity> request) {
                 return signer.sign(request);
@@ -141,22 +138,6 @@ class InPlaceSigV4SignerTest {
                     AsyncSignRequest<? extends AwsCredentialsIdentity> request) {
                 request.payload().ifPresent(payload -> payloads.add(payload.getClass()));
                 return signer.signAsync(request);
-            }
-        };
-        return new AwsV4AuthScheme() {
-            @Override
-            public String schemeId() {
-                return scheme.schemeId();
-            }
-
-            @Override
-            public IdentityProvider<AwsCredentialsIdentity> identityProvider(IdentityProviders providers) {
-                return scheme.identityProvider(providers);
-            }
-
-            @Override
-            public AwsV4HttpSigner signer() {
-                return noting;
             }
         };
     }
