@@ -3,6 +3,7 @@ package dev.visionapi.bedrock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
@@ -23,7 +24,7 @@ import software.amazon.awssdk.services.bedrockruntime.model.ConverseRequest;
 class ImageBodyWriterTest {
 
     @Test
-    void eachPlaceholderBecomesItsImageWhereverItStands() {
+    void eachPlaceholderBecomesItsImageWhereverItStands() throws IOException {
         ImageBodyWriter.Images images = new ImageBodyWriter.Images();
         byte[] first = {1, 2, 3, 4};
         byte[] second = new byte[1000];
@@ -33,20 +34,20 @@ class ImageBodyWriterTest {
         // The second image first in the JSON: order follows the marshalled text, not the order of placeholder().
         String marshalled = "{\"a\":\"" + secondPlaceholder + "\",\"text\":\"x\",\"b\":\"" + firstPlaceholder + "\"}";
 
-        String body = new String(ImageBodyWriter.write(marshalled, images), StandardCharsets.ISO_8859_1);
+        String body = text(ImageBodyWriter.write(marshalled, images));
 
         assertThat(body).isEqualTo("{\"a\":\"" + Base64.getEncoder().encodeToString(second) + "\",\"text\":\"x\",\"b\":\""
                 + Base64.getEncoder().encodeToString(first) + "\"}");
     }
 
     @Test
-    void anEmptyImageIsAnEmptyString() {
+    void anEmptyImageIsAnEmptyString() throws IOException {
         ImageBodyWriter.Images images = new ImageBodyWriter.Images();
         String placeholder = base64(images.placeholder(new byte[0]));
 
-        byte[] body = ImageBodyWriter.write("[\"" + placeholder + "\"]", images);
+        InMemoryBody body = ImageBodyWriter.write("[\"" + placeholder + "\"]", images);
 
-        assertThat(new String(body, StandardCharsets.ISO_8859_1)).isEqualTo("[\"\"]");
+        assertThat(text(body)).isEqualTo("[\"\"]");
     }
 
     @Test
@@ -111,6 +112,10 @@ class ImageBodyWriterTest {
                         .putHeader("Content-Length", Integer.toString(marshalled.length())).build())
                 .requestBody(RequestBody.fromString(marshalled))
                 .build();
+    }
+
+    private static String text(InMemoryBody body) throws IOException {
+        return new String(body.contentStreamProvider().newStream().readAllBytes(), StandardCharsets.ISO_8859_1);
     }
 
     private static String base64(SdkBytes bytes) {
