@@ -80,8 +80,8 @@ start_service() {
     [ -n "$service_pid" ] && kill "$service_pid" 2>/dev/null && wait "$service_pid" 2>/dev/null || true
     local started=$(date +%s%N)
     # The container's options (docker/Dockerfile.jvm), with a fixed heap (BENCH_HEAP, default 512m) instead of
-    # MaxRAMPercentage and the AppCDS archive made above instead of the image's. -Xms64m: a pod starts with a small heap (1/64 of its
-    # memory); on a large host the JVM would start with 1/64 of the host's RAM and look bigger when idle.
+    # MaxRAMPercentage and the AppCDS archive made above instead of the image's. -Xms64m: a pod starts with a small
+    # heap (1/64 of its memory); on a large host the JVM would start with 1/64 of the host's RAM and look bigger idle.
     local java_opts
     java_opts=$(sed -n 's/.*JAVA_OPTS="\(.*\)".*/\1/p' docker/Dockerfile.jvm \
         | sed 's/-XX:MaxRAMPercentage=[0-9]*//; s#-XX:SharedArchiveFile=[^ ]*#-XX:SharedArchiveFile=target/quarkus-app/app-cds.jsa#')

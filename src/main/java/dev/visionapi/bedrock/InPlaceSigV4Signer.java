@@ -25,10 +25,10 @@ import software.amazon.awssdk.identity.spi.IdentityProviders;
  * <p>
  * Why: for an asynchronous body, the SDK's signer (2.57) copies each chunk it hashes into a buffer of its own and
  * sends that buffer, so every call in flight held its body (the images, base64) twice for as long as Bedrock took to
- * answer. Its synchronous path hashes a stream and leaves the body as it is. For a body held in one array this signer
+ * answer. Its synchronous path hashes a stream and leaves the body as it is. For a body held in memory this signer
  * takes that path, with the same signer, request and properties, so the signature is the one the SDK would compute,
- * and sends the array itself. Any other body, or a signature that would change the body (chunked signing), is left to
- * the SDK's asynchronous path.
+ * and sends the body's own arrays. Any other body, or a signature that would change the body (chunked signing), is
+ * left to the SDK's asynchronous path.
  */
 final class InPlaceSigV4Signer implements AwsV4HttpSigner {
 
