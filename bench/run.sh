@@ -135,15 +135,16 @@ for latency in 500 0; do
     if [ "$latency" = 500 ]; then
         echo "| (service started in ${startup_ms} ms, idle RSS $(awk '/VmRSS/ {printf "%d", $2/1024}' /proc/$service_pid/status) MiB) | | | | | | | | | |"
         connections="64 256 1024"
+        warm_seconds=120 warm_connections=256
     else
         connections="64"
+        warm_seconds=60 warm_connections=64
     fi
     warm_up "$upstream/model/${model//:/%3A}/converse" "$work/cat.json" application/json 10 64
-    # About 55,000 analyses (120 s at 256 connections with the 500 ms upstream, 60 s at 64 with the 0 ms one): C2
-    # compiles the service's and the SDK's code for minutes; after the 7,500 analyses of 60 s at 64 connections it
-    # still took a sixth of the CPU during the measured runs.
+    # About 55,000 analyses either way: C2 compiles the service's and the SDK's code for minutes; after the 7,500
+    # analyses of 60 s at 64 connections with the 500 ms upstream it still took a sixth of the CPU in the measured runs.
     warm_up "http://127.0.0.1:18080/v1/analyses" "$work/cat.multipart" "multipart/form-data; boundary=$boundary" \
-        $(( latency == 500 ? 120 : 60 )) $(( latency == 500 ? 256 : 64 ))
+        "$warm_seconds" "$warm_connections"
     for c in $connections; do
         run "direct, ${latency} ms upstream" "$upstream/model/${model//:/%3A}/converse" "$work/cat.json" application/json "$c"
         run "service, ${latency} ms upstream" "http://127.0.0.1:18080/v1/analyses" "$work/cat.multipart" \

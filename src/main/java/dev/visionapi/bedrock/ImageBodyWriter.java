@@ -109,7 +109,7 @@ public final class ImageBodyWriter implements ExecutionInterceptor {
             body = write(marshalled(context.requestBody().get()), images);
             images.body = body;
             images.written = true;
-            // The caller's images can go while Bedrock answers; the SDK's retries resend its own copy of the body.
+            // The caller's images can go while Bedrock answers; the SDK keeps this body for its retries.
             images.byQuotedPlaceholder.clear();
         }
         return Optional.of(body);
