@@ -3,10 +3,12 @@ package dev.visionapi.api;
 import static dev.visionapi.bedrock.emulator.BedrockEmulatorResource.bedrock;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -18,7 +20,10 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
-/** The ways HTTP clients send the form: sized or chunked, with or without 100-continue, other parts beside it. */
+/**
+ * The ways HTTP clients send the form: sized or chunked, with or without 100-continue, other parts beside it, part
+ * charsets, and the form's limits.
+ */
 @QuarkusTest
 @QuarkusTestResource(BedrockEmulatorResource.class)
 class UploadTransportTest {
@@ -88,6 +93,86 @@ class UploadTransportTest {
         assertThat(response.headers().firstValue("Content-Type")).contains("application/problem+json");
         assertThat(response.body()).contains("urn:visionapi:problem:payload-too-large", "65536");
         assertThat(bedrock().calls()).isEmpty();
+    }
+
+    @Test
+    void aFormWithMorePartsThanTheLimitIs400() throws Exception {
+        MultipartBody body = catCaption();
+        for (int i = 0; i < 256; i++) {
+            body.field("note" + i, "x");
+        }
+
+        HttpResponse<String> response = HTTP_1.send(body.post(analyses), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.body()).contains("urn:visionapi:problem:invalid-request", "too many fields");
+        assertThat(bedrock().calls()).isEmpty();
+    }
+
+    @Test
+    void partHeadersLongerThanTheFormLimitAre413() throws Exception {
+        MultipartBody body = catCaption().field("n".repeat(70_000), "x");
+
+        HttpResponse<String> response = HTTP_1.send(body.post(analyses), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(413);
+        assertThat(response.body()).contains("urn:visionapi:problem:payload-too-large", "headers", "65536");
+        assertThat(bedrock().calls()).isEmpty();
+    }
+
+    @Test
+    void aTextFieldDecodesInTheCharsetItsPartDeclares() throws Exception {
+        byte[] latin1 = ("--b\r\nContent-Disposition: form-data; name=\"prompt\"\r\n"
+                + "Content-Type: text/plain; charset=ISO-8859-1\r\n\r\nDécris\r\n--b--\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1);
+
+        HttpResponse<String> response = HTTP_1.send(post("b", concat(imagePart("b"), latin1)),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(bedrock().lastCall().prompt()).isEqualTo("Décris");
+    }
+
+    @Test
+    void aBodyEndingRightAfterItsClosingBoundaryArrivesIntact() throws Exception {
+        byte[] body = concat(imagePart("b"), "--b\r\nContent-Disposition: form-data; name=\"preset\"\r\n\r\ncaption\r\n"
+                .getBytes(StandardCharsets.US_ASCII), imagePart("b"), "--b--".getBytes(StandardCharsets.US_ASCII));
+
+        HttpResponse<String> response = HTTP_1.send(post("b", body), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(imagesSentToBedrock()).containsExactly(TestImages.CAT_PNG, TestImages.CAT_PNG);
+    }
+
+    @Test
+    void aMultipartTypeWithoutBoundaryIs400() throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(analyses).header("Content-Type", "multipart/form-data")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(imagePart("b"))).build();
+
+        HttpResponse<String> response = HTTP_1.send(request, HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.body()).contains("urn:visionapi:problem:invalid-request", "multipart/form-data");
+    }
+
+    /** The cat image as a part of a body with this boundary: the opening delimiter, headers, content, line break. */
+    private static byte[] imagePart(String boundary) {
+        return concat(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\"cat.png\"\r\n"
+                + "Content-Type: image/png\r\n\r\n").getBytes(StandardCharsets.US_ASCII), TestImages.CAT_PNG,
+                "\r\n".getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private HttpRequest post(String boundary, byte[] body) {
+        return HttpRequest.newBuilder(analyses).header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+    }
+
+    private static byte[] concat(byte[]... pieces) {
+        ByteArrayOutputStream joined = new ByteArrayOutputStream();
+        for (byte[] piece : pieces) {
+            joined.writeBytes(piece);
+        }
+        return joined.toByteArray();
     }
 
     private static MultipartBody catCaption() {
