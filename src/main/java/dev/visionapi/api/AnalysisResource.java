@@ -76,6 +76,7 @@ public class AnalysisResource {
     @APIResponse(responseCode = "200", description = "The model's answer")
     @APIResponse(responseCode = "400", description = "Invalid request: missing image, neither or both of preset and "
             + "prompt, unknown preset or sample, missing preset parameter, out-of-range value, model not allowed")
+    @APIResponse(responseCode = "411", description = "Sent over HTTP/2 without Content-Length")
     @APIResponse(responseCode = "413", description = "An image or the whole request is too large")
     @APIResponse(responseCode = "415", description = "Not multipart/form-data, or an image is not PNG, JPEG, GIF, WebP, "
             + "BMP or TIFF")

@@ -38,7 +38,8 @@ public class BodyLimitFilter {
     }
 
     private void tooLarge(RoutingContext context) {
-        ProblemWriter.writeAndClose(context, ProblemType.PAYLOAD_TOO_LARGE, tooLargeDetail(maxBodyBytes));
+        ProblemWriter.writeAndClose(context,
+                new ProblemException(ProblemType.PAYLOAD_TOO_LARGE, tooLargeDetail(maxBodyBytes)));
     }
 
     static String tooLargeDetail(long maxBodyBytes) {

@@ -85,19 +85,29 @@ public class MultipartReceiver {
         String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
         // The declared length is at most max-body-size here: BodyLimitFilter has refused larger ones.
         long declared = length == null ? -1 : Long.parseLong(length);
+        if (declared < 0 && request.version() == HttpVersion.HTTP_2) {
+            // Over HTTP/2 the form must be complete before its stream ends (see Reception.receiveChunk).
+            refuseUnread(context, new ProblemException(ProblemType.LENGTH_REQUIRED,
+                    "Over HTTP/2, send the form with its Content-Length."));
+            return;
+        }
         InFlightLimiter.Admission admission;
         try {
             admission = limiter.admit(Math.max(declared, 0));
         } catch (ProblemException overloaded) {
-            // Drained, not held: the connection stays usable and the refusal costs no memory.
-            request.handler(chunk -> {
-            });
-            request.resume();
-            ProblemWriter.write(context, overloaded);
+            refuseUnread(context, overloaded);
             return;
         }
         context.addEndHandler(ended -> admission.close());
         new Reception(context, admission, declared, boundaryOf(type)).start();
+    }
+
+    /** Drained, not held: the connection stays usable and the refusal costs no memory. */
+    private static void refuseUnread(RoutingContext context, ProblemException problem) {
+        context.request().handler(chunk -> {
+        });
+        context.request().resume();
+        ProblemWriter.write(context, problem);
     }
 
     /** One request's form as it arrives; used on the request's event loop only. */
@@ -119,6 +129,7 @@ public class MultipartReceiver {
         private int parts;
         private boolean inPartHeaders;
         private boolean complete;
+        private boolean finished;
         private ImageBytes image;
         private FieldBytes field;
         private ProblemException refusal;
@@ -160,6 +171,13 @@ public class MultipartReceiver {
                 parsing = chunk.getByteBuf().nioBuffer();
                 parser.parse(Content.Chunk.from(parsing, false));
             }
+            if (received == declared && request.version() == HttpVersion.HTTP_2) {
+                // The whole form is here and its stream has not ended yet: finished now, the request paused so that
+                // its end is not delivered. The REST layer pauses every request it takes, and Vert.x refuses to pause
+                // an HTTP/2 request that has ended (quarkusio/quarkus#34393).
+                request.pause();
+                finish();
+            }
         }
 
         private void count(Buffer chunk) {
@@ -168,9 +186,10 @@ public class MultipartReceiver {
                 return;
             }
             if (received > maxBodyBytes) {
-                // A chunked body without end in sight: answered now, and the connection closed.
+                // A chunked body without end in sight: answered now (with the refusal it already had, if any), and
+                // the connection closed.
                 refuse(tooLarge(BodyLimitFilter.tooLargeDetail(maxBodyBytes)));
-                ProblemWriter.writeAndClose(context, refusal.type(), refusal.getMessage());
+                ProblemWriter.writeAndClose(context, refusal);
             } else if (refusal == null) {
                 try {
                     admission.hold(received);
@@ -271,6 +290,10 @@ public class MultipartReceiver {
         }
 
         private void finish() {
+            if (finished) {
+                return;
+            }
+            finished = true;
             if (refusal == null && !complete) {
                 parser.parse(Content.Chunk.EOF); // reports a body that ended before its closing boundary
             }

@@ -1,5 +1,6 @@
 package dev.visionapi.api;
 
+import java.util.HashMap;
 import java.util.Map;
 
 import io.vertx.core.Future;
@@ -21,21 +22,29 @@ public final class ProblemWriter {
     }
 
     public static Future<Void> write(RoutingContext context, ProblemException problem) {
-        return write(context, problem.type(), problem.getMessage(), problem.retryAfter()
-                .map(wait -> Map.of("Retry-After", Long.toString(wait.toSeconds()))).orElse(Map.of()));
+        return write(context, problem.type(), problem.getMessage(), headersOf(problem));
     }
 
     /**
      * Answers a request whose body is left unread: an HTTP/1.1 connection cannot carry another request after it, so
      * it is closed once the answer is written.
      */
-    public static void writeAndClose(RoutingContext context, ProblemType type, String detail) {
+    public static void writeAndClose(RoutingContext context, ProblemException problem) {
         HttpServerRequest request = context.request();
         boolean http1 = request.version() != HttpVersion.HTTP_2;
-        write(context, type, detail, http1 ? Map.of("Connection", "close") : Map.of()).onComplete(done -> {
+        Map<String, String> headers = new HashMap<>(headersOf(problem));
+        if (http1) {
+            headers.put("Connection", "close");
+        }
+        write(context, problem.type(), problem.getMessage(), headers).onComplete(done -> {
             if (http1) {
                 request.connection().close();
             }
         });
+    }
+
+    private static Map<String, String> headersOf(ProblemException problem) {
+        return problem.retryAfter().map(wait -> Map.of("Retry-After", Long.toString(wait.toSeconds())))
+                .orElse(Map.of());
     }
 }

@@ -96,6 +96,43 @@ class UploadTransportTest {
     }
 
     @Test
+    void anHttp2ClientGetsItsAnalysisAndItsStream() throws Exception {
+        HttpClient http2 = http2Client();
+        HttpRequest streaming = HttpRequest.newBuilder(catCaption().post(analyses), (name, value) -> true)
+                .header("Accept", "text/event-stream").build();
+
+        HttpResponse<String> json = http2.send(catCaption().post(analyses), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> events = http2.send(streaming, HttpResponse.BodyHandlers.ofString());
+
+        assertThat(json.version()).isEqualTo(HttpClient.Version.HTTP_2);
+        assertThat(json.statusCode()).isEqualTo(200);
+        assertThat(json.body()).contains("\"text\"");
+        assertThat(events.statusCode()).isEqualTo(200);
+        assertThat(events.body()).contains("event:done");
+        assertThat(imagesSentToBedrock()).containsExactly(TestImages.CAT_PNG);
+    }
+
+    @Test
+    void anHttp2FormWithoutContentLengthIs411() throws Exception {
+        HttpResponse<String> response = http2Client().send(catCaption().postChunked(analyses),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.version()).isEqualTo(HttpClient.Version.HTTP_2);
+        assertThat(response.statusCode()).isEqualTo(411);
+        assertThat(response.body()).contains("urn:visionapi:problem:length-required", "Content-Length");
+        assertThat(bedrock().calls()).isEmpty();
+    }
+
+    /** A client that has upgraded its connection to HTTP/2 (cleartext, h2c) with a first request without a body. */
+    private HttpClient http2Client() throws Exception {
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
+        HttpResponse<Void> upgrade = client.send(HttpRequest.newBuilder(analyses.resolve("/q/health/live")).build(),
+                HttpResponse.BodyHandlers.discarding());
+        assertThat(upgrade.version()).isEqualTo(HttpClient.Version.HTTP_2);
+        return client;
+    }
+
+    @Test
     void aFormWithMorePartsThanTheLimitIs400() throws Exception {
         MultipartBody body = catCaption();
         for (int i = 0; i < 256; i++) {

@@ -3,6 +3,11 @@ package dev.visionapi.ops;
 import static dev.visionapi.bedrock.emulator.BedrockEmulatorResource.bedrock;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,7 +30,10 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
-/** Beyond {@code analysis.max-in-flight}, analyses are shed at once with 503 and Retry-After. */
+/**
+ * Beyond {@code analysis.max-in-flight} or {@code analysis.upload-memory}, analyses are shed at once with 503 and
+ * Retry-After.
+ */
 @QuarkusTest
 @TestProfile(InFlightLimitTest.TwoAtATime.class)
 @QuarkusTestResource(BedrockEmulatorResource.class)
@@ -71,15 +79,10 @@ class InFlightLimitTest {
     @Test
     void anUploadBeyondTheMemoryLimitIsShedBeforeItsBodyIsRead() throws Exception {
         bedrock().latency(Duration.ofMillis(1_500));
-        HttpRequest request = new MultipartBody().field("sample", "cat-chelsea").field("preset", "caption")
-                .file("notes", "notes.txt", "n".repeat(1_200_000).getBytes(StandardCharsets.US_ASCII))
-                .post(analyses);
+        HttpRequest request = largeUpload();
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-        CompletableFuture<HttpResponse<String>> first = client.sendAsync(request, HttpResponse.BodyHandlers.ofString());
-        while (bedrock().calls().isEmpty()) {
-            Thread.sleep(20);
-        }
+        CompletableFuture<HttpResponse<String>> first = underWay(client, request);
         long started = System.nanoTime();
         HttpResponse<String> second = client.send(request, HttpResponse.BodyHandlers.ofString());
         Duration took = Duration.ofNanos(System.nanoTime() - started);
@@ -90,5 +93,74 @@ class InFlightLimitTest {
         assertThat(took).as("shed without waiting for the analysis under way").isLessThan(Duration.ofMillis(1_000));
         assertThat(first.join().statusCode()).isEqualTo(200);
         assertThat(bedrock().calls()).hasSize(1);
+    }
+
+    @Test
+    void aChunkedUploadShedForMemoryKeepsItsRetryAfterWhenItOutgrowsTheBodyLimit() throws Exception {
+        bedrock().latency(Duration.ofMillis(2_000));
+        CompletableFuture<HttpResponse<String>> first = underWay(
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(), largeUpload());
+
+        String answer;
+        try (Socket socket = new Socket(analyses.getHost(), analyses.getPort())) {
+            socket.setSoTimeout(10_000);
+            // Read while the body is still being sent: the service answers and closes the connection mid-body.
+            CompletableFuture<String> reading = CompletableFuture.supplyAsync(() -> readUntilClosed(socket));
+            sendChunkedBodyOfThreeMegabytes(socket.getOutputStream());
+            answer = reading.join();
+        }
+
+        assertThat(answer).startsWith("HTTP/1.1 503").containsIgnoringCase("retry-after: 1")
+                .contains("urn:visionapi:problem:overloaded");
+        assertThat(first.join().statusCode()).isEqualTo(200);
+    }
+
+    /** An analysis of about 1.2 MB: more than half of the upload memory while Bedrock answers it. */
+    private HttpRequest largeUpload() {
+        return new MultipartBody().field("sample", "cat-chelsea").field("preset", "caption")
+                .file("notes", "notes.txt", "n".repeat(1_200_000).getBytes(StandardCharsets.US_ASCII))
+                .post(analyses);
+    }
+
+    /** Sends the request and returns once Bedrock has been called, while the analysis holds its upload memory. */
+    private static CompletableFuture<HttpResponse<String>> underWay(HttpClient client, HttpRequest request)
+            throws InterruptedException {
+        CompletableFuture<HttpResponse<String>> response = client.sendAsync(request,
+                HttpResponse.BodyHandlers.ofString());
+        while (bedrock().calls().isEmpty()) {
+            Thread.sleep(20);
+        }
+        return response;
+    }
+
+    /** Chunks of a body that never fits: more than upload-memory leaves and more than max-body-size. */
+    private void sendChunkedBodyOfThreeMegabytes(OutputStream out) {
+        byte[] chunk = "x".repeat(64 * 1024).getBytes(StandardCharsets.US_ASCII);
+        try {
+            out.write(("POST " + analyses.getPath() + " HTTP/1.1\r\nHost: " + analyses.getAuthority()
+                    + "\r\nContent-Type: multipart/form-data; boundary=b\r\nTransfer-Encoding: chunked\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            for (int sent = 0; sent < 3_000_000; sent += chunk.length) {
+                out.write((Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.write(chunk);
+                out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+            }
+        } catch (IOException closedByTheService) {
+            // Expected: the service closes the connection once it has answered.
+        }
+    }
+
+    private static String readUntilClosed(Socket socket) {
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        byte[] buffer = new byte[8192];
+        try {
+            InputStream in = socket.getInputStream();
+            for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
+                received.write(buffer, 0, read);
+            }
+        } catch (IOException reset) {
+            // A reset after the answer: what arrived before it is the answer.
+        }
+        return received.toString(StandardCharsets.US_ASCII);
     }
 }
