@@ -1,6 +1,5 @@
 package dev.visionapi.api;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
@@ -49,6 +48,8 @@ public class MultipartReceiver {
     private static final String IMAGE_FIELD = "image";
     /** First capacity of an image in a request that does not declare its length (chunked). */
     private static final int CHUNKED_FIRST_CAPACITY = 64 * 1024;
+    /** First capacity of a text field: most are a few words. */
+    private static final int FIELD_FIRST_CAPACITY = 256;
 
     private final InFlightLimiter limiter;
     private final long maxFileBytes;
@@ -130,8 +131,8 @@ public class MultipartReceiver {
         private boolean inPartHeaders;
         private boolean complete;
         private boolean finished;
-        private ImageBytes image;
-        private FieldBytes field;
+        private PartBytes image;
+        private PartBytes field;
         private ProblemException refusal;
 
         Reception(RoutingContext context, InFlightLimiter.Admission admission, long declared, String boundary) {
@@ -215,9 +216,10 @@ public class MultipartReceiver {
                 return;
             }
             if (getFileName() == null) {
-                field = new FieldBytes();
+                field = new PartBytes(Math.min(FIELD_FIRST_CAPACITY, maxFieldBytes), maxFieldBytes, maxFieldBytes);
             } else if (IMAGE_FIELD.equals(getName())) {
-                image = declared >= 0 ? imageOfDeclaredLength() : new ImageBytes(getFileName(), CHUNKED_FIRST_CAPACITY);
+                image = declared >= 0 ? imageOfDeclaredLength()
+                        : new PartBytes(CHUNKED_FIRST_CAPACITY, maxFileBytes, maxFileBytes);
             }
         }
 
@@ -225,10 +227,10 @@ public class MultipartReceiver {
          * Sized for what is left of the body when it is the last part and the body ends as most clients end it; it
          * can still grow to what is left in any case. A part that is not the last is trimmed once it has arrived.
          */
-        private ImageBytes imageOfDeclaredLength() {
+        private PartBytes imageOfDeclaredLength() {
             long left = declared - (parsedOffset + parsing.position()) - closeBytes;
-            int likely = (int) Math.max(0, Math.min(maxFileBytes, left - 2));
-            return new ImageBytes(getFileName(), likely, (int) Math.max(0, Math.min(maxFileBytes, left)));
+            return new PartBytes((int) Math.max(0, Math.min(maxFileBytes, left - 2)),
+                    Math.max(0, Math.min(maxFileBytes, left)), maxFileBytes);
         }
 
         /**
@@ -240,7 +242,7 @@ public class MultipartReceiver {
             ByteBuffer content = chunk.getByteBuffer();
             if (refusal == null && image != null && !image.append(content)) {
                 refuse(tooLarge("'%s' is larger than %d bytes, the limit per image."
-                        .formatted(image.fileName, maxFileBytes)));
+                        .formatted(getFileName(), maxFileBytes)));
             } else if (refusal == null && field != null && !field.append(content)) {
                 refuse(tooLarge("A form field is longer than %d bytes.".formatted(maxFieldBytes)));
             }
@@ -249,7 +251,7 @@ public class MultipartReceiver {
         @Override
         public void onPart(String name, String fileName, HttpFields headers) {
             if (refusal == null && image != null) {
-                images.add(image.toUpload());
+                images.add(new UploadedImage(fileName, image.bytes()));
             } else if (refusal == null && field != null) {
                 Charset charset = charsetOf(headers);
                 if (charset == null) {
@@ -345,59 +347,33 @@ public class MultipartReceiver {
                 "The request body is not well-formed multipart/form-data.");
     }
 
-    /** The bytes of one text field, at most max-form-attribute-size of them. */
-    private final class FieldBytes extends ByteArrayOutputStream {
+    /**
+     * The bytes of one part (an image or a text field) as they arrive, in one array that grows only when its first
+     * size was too small, and never beyond what the part can still be.
+     */
+    private static final class PartBytes {
 
-        /** False, keeping nothing more, when the field would exceed its limit. */
-        boolean append(ByteBuffer content) {
-            int length = content.remaining();
-            if (count + (long) length > maxFieldBytes) {
-                return false;
-            }
-            ensureCapacity(count + length);
-            content.get(buf, count, length);
-            count += length;
-            return true;
-        }
-
-        private void ensureCapacity(int needed) {
-            if (needed > buf.length) {
-                buf = Arrays.copyOf(buf, Math.max(needed, 2 * buf.length));
-            }
-        }
-
-        String text(Charset charset) {
-            return new String(buf, 0, count, charset);
-        }
-    }
-
-    /** The bytes of one image as they arrive, in one array that grows only when its first size was too small. */
-    private final class ImageBytes {
-
-        private final String fileName;
-        private final int mostBytes;
+        private final long growthLimit;
+        private final long limit;
         private byte[] data;
         private int size;
 
-        ImageBytes(String fileName, int capacity) {
-            this(fileName, capacity, (int) maxFileBytes);
-        }
-
-        ImageBytes(String fileName, int capacity, int mostBytes) {
-            this.fileName = fileName;
-            this.mostBytes = mostBytes;
+        /** {@code growthLimit}: the most the part can be (at most {@code limit}); over {@code limit} it is refused. */
+        PartBytes(int capacity, long growthLimit, long limit) {
             this.data = new byte[capacity];
+            this.growthLimit = growthLimit;
+            this.limit = limit;
         }
 
-        /** False, keeping nothing more, when the image would exceed the per-image limit. */
+        /** False, keeping nothing more, when the part would exceed its limit. */
         boolean append(ByteBuffer content) {
             int length = content.remaining();
-            if (size + (long) length > maxFileBytes) {
+            if (size + (long) length > limit) {
                 data = null;
                 return false;
             }
             if (size + length > data.length) {
-                data = Arrays.copyOf(data, (int) Math.min(Math.max(mostBytes, size + length),
+                data = Arrays.copyOf(data, (int) Math.min(Math.max(growthLimit, size + length),
                         Math.max(2L * data.length, size + length)));
             }
             content.get(data, size, length);
@@ -405,10 +381,15 @@ public class MultipartReceiver {
             return true;
         }
 
-        UploadedImage toUpload() {
+        /** The part's bytes, in an array of their size; the part holds them no longer. */
+        byte[] bytes() {
             byte[] content = size == data.length ? data : Arrays.copyOf(data, size);
             data = null; // the part listener holding this lives as long as the request
-            return new UploadedImage(fileName, content);
+            return content;
+        }
+
+        String text(Charset charset) {
+            return new String(data, 0, size, charset);
         }
     }
 }
