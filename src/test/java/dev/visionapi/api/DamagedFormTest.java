@@ -1,9 +1,9 @@
 package dev.visionapi.api;
 
+import static dev.visionapi.api.MultipartBody.join;
 import static dev.visionapi.bedrock.emulator.BedrockEmulatorResource.bedrock;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -56,13 +56,11 @@ class DamagedFormTest {
 
     /** A text field and the text-sign sample, the form a client sends. */
     private static byte[] form() {
-        ByteArrayOutputStream form = new ByteArrayOutputStream();
-        form.writeBytes(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"preset\"\r\n\r\ncaption\r\n--"
+        return join(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"preset\"\r\n\r\ncaption\r\n--"
                 + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\"sign.png\"\r\n"
-                + "Content-Type: image/png\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-        form.writeBytes(TestImages.sample("text-sign.png"));
-        form.writeBytes(("\r\n--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.US_ASCII));
-        return form.toByteArray();
+                + "Content-Type: image/png\r\n\r\n").getBytes(StandardCharsets.US_ASCII),
+                TestImages.sample("text-sign.png"),
+                ("\r\n--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.US_ASCII));
     }
 
     /** One of: cut short, bytes overwritten, a range left out, a range repeated, delimiter pieces put in. */
@@ -91,16 +89,7 @@ class DamagedFormTest {
         return pieces[random.nextInt(pieces.length)].getBytes(StandardCharsets.US_ASCII);
     }
 
-    private static byte[] join(byte[]... pieces) {
-        ByteArrayOutputStream joined = new ByteArrayOutputStream();
-        for (byte[] piece : pieces) {
-            joined.writeBytes(piece);
-        }
-        return joined.toByteArray();
-    }
-
     private HttpRequest post(byte[] body) {
-        return HttpRequest.newBuilder(analyses).header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        return MultipartBody.post(analyses, BOUNDARY, body);
     }
 }

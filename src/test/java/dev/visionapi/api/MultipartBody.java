@@ -44,20 +44,35 @@ public final class MultipartBody {
                 .build();
     }
 
+    /** A POST of a body written by hand, whatever it holds, declaring this boundary. */
+    public static HttpRequest post(URI uri, String boundary, byte[] body) {
+        return request(uri, boundary).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+    }
+
+    /** The pieces one after the other. */
+    public static byte[] join(byte[]... pieces) {
+        ByteArrayOutputStream joined = new ByteArrayOutputStream();
+        for (byte[] piece : pieces) {
+            joined.writeBytes(piece);
+        }
+        return joined.toByteArray();
+    }
+
     private static HttpRequest.Builder request(URI uri, String... headers) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri);
+        HttpRequest.Builder request = request(uri, BOUNDARY);
         if (headers.length > 0) {
             request.headers(headers);
         }
-        return request.header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
+        return request;
+    }
+
+    private static HttpRequest.Builder request(URI uri, String boundary) {
+        return HttpRequest.newBuilder(uri).header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .timeout(Duration.ofSeconds(30));
     }
 
     private byte[] complete() {
-        ByteArrayOutputStream complete = new ByteArrayOutputStream(body.size() + 64);
-        complete.writeBytes(body.toByteArray());
-        complete.writeBytes(("--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.US_ASCII));
-        return complete.toByteArray();
+        return join(body.toByteArray(), ("--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.US_ASCII));
     }
 
     private void part(String headers) {

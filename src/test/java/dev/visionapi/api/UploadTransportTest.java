@@ -1,9 +1,9 @@
 package dev.visionapi.api;
 
+import static dev.visionapi.api.MultipartBody.join;
 import static dev.visionapi.bedrock.emulator.BedrockEmulatorResource.bedrock;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -163,7 +163,7 @@ class UploadTransportTest {
                 + "Content-Type: text/plain; charset=ISO-8859-1\r\n\r\nDécris\r\n--b--\r\n")
                 .getBytes(StandardCharsets.ISO_8859_1);
 
-        HttpResponse<String> response = HTTP_1.send(post("b", concat(imagePart("b"), latin1)),
+        HttpResponse<String> response = HTTP_1.send(post("b", join(imagePart("b"), latin1)),
                 HttpResponse.BodyHandlers.ofString());
 
         assertThat(response.statusCode()).isEqualTo(200);
@@ -172,7 +172,7 @@ class UploadTransportTest {
 
     @Test
     void aBodyEndingRightAfterItsClosingBoundaryArrivesIntact() throws Exception {
-        byte[] body = concat(imagePart("b"), "--b\r\nContent-Disposition: form-data; name=\"preset\"\r\n\r\ncaption\r\n"
+        byte[] body = join(imagePart("b"), "--b\r\nContent-Disposition: form-data; name=\"preset\"\r\n\r\ncaption\r\n"
                 .getBytes(StandardCharsets.US_ASCII), imagePart("b"), "--b--".getBytes(StandardCharsets.US_ASCII));
 
         HttpResponse<String> response = HTTP_1.send(post("b", body), HttpResponse.BodyHandlers.ofString());
@@ -194,22 +194,13 @@ class UploadTransportTest {
 
     /** The cat image as a part of a body with this boundary: the opening delimiter, headers, content, line break. */
     private static byte[] imagePart(String boundary) {
-        return concat(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\"cat.png\"\r\n"
+        return join(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\"cat.png\"\r\n"
                 + "Content-Type: image/png\r\n\r\n").getBytes(StandardCharsets.US_ASCII), TestImages.CAT_PNG,
                 "\r\n".getBytes(StandardCharsets.US_ASCII));
     }
 
     private HttpRequest post(String boundary, byte[] body) {
-        return HttpRequest.newBuilder(analyses).header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-    }
-
-    private static byte[] concat(byte[]... pieces) {
-        ByteArrayOutputStream joined = new ByteArrayOutputStream();
-        for (byte[] piece : pieces) {
-            joined.writeBytes(piece);
-        }
-        return joined.toByteArray();
+        return MultipartBody.post(analyses, boundary, body);
     }
 
     private static MultipartBody catCaption() {
