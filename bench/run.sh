@@ -5,7 +5,8 @@
 # Each service is warmed up with about 55,000 analyses before it is measured (the JIT compilers are busy for minutes
 # on two cores); the upstream and wrk run on the same two cores. The service runs with the JVM options of the
 # container image (docker/Dockerfile.jvm), a heap of BENCH_HEAP (default 512m), and its default in-flight and
-# upload-memory limits.
+# upload-memory limits. With the 500 ms upstream, each run spreads its connections' first requests over 500 ms, as
+# independent clients would send them; one pair of runs at 256 connections starts them all at once instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -46,6 +47,21 @@ wrk.body = file:read("*a")
 file:close()
 wrk.headers["Content-Type"] = os.getenv("BENCH_TYPE")
 wrk.headers["Authorization"] = "AWS4-HMAC-SHA256 Credential=bench/20260101/us-east-1/bedrock/aws4_request"
+-- BENCH_RAMP_MS: each connection's first request leaves up to this long after the start, evenly spread (BENCH_FIRST
+-- is connections per thread), so that requests arrive as independent clients send them; wrk times a request from
+-- when it is sent, so the wait is not counted. 0: every connection sends its first request at once.
+local ramp = tonumber(os.getenv("BENCH_RAMP_MS"))
+local first = tonumber(os.getenv("BENCH_FIRST"))
+local started = 0
+if ramp > 0 then
+  function delay()
+    if started < first then
+      started = started + 1
+      return math.floor(ramp * started / first)
+    end
+    return 0
+  end
+end
 local threads = {}
 function setup(thread) table.insert(threads, thread) end
 function init(args) shed = 0 end
@@ -99,14 +115,15 @@ cpu_ticks() { awk '{print $14 + $15}' /proc/"$1"/stat; }
 rss_peak_mib() { awk '/VmHWM/ {printf "%d", $2 / 1024}' /proc/"$1"/status; }
 
 warm_up() { # $1 url, $2 body, $3 type, $4 seconds, $5 connections: JIT-compile the hot paths before measuring
-    BENCH_BODY="$2" BENCH_TYPE="$3" wrk -t2 -c"$5" -d"$4"s --timeout 30s -s "$work/post.lua" "$1" >/dev/null
+    BENCH_BODY="$2" BENCH_TYPE="$3" BENCH_RAMP_MS=0 BENCH_FIRST=1 \
+        wrk -t2 -c"$5" -d"$4"s --timeout 30s -s "$work/post.lua" "$1" >/dev/null
 }
 
-run() { # $1 label, $2 url, $3 body, $4 type, $5 connections
+run() { # $1 label, $2 url, $3 body, $4 type, $5 connections, $6 ramp ms
     local before=$(cpu_ticks "$service_pid")
     local line
-    line=$(BENCH_BODY="$3" BENCH_TYPE="$4" wrk -t2 -c"$5" -d"${duration}s" --timeout 30s -s "$work/post.lua" "$2" \
-        | grep '^RESULT')
+    line=$(BENCH_BODY="$3" BENCH_TYPE="$4" BENCH_RAMP_MS="$6" BENCH_FIRST=$(( $5 / 2 )) \
+        wrk -t2 -c"$5" -d"${duration}s" --timeout 30s -s "$work/post.lua" "$2" | grep '^RESULT')
     local ticks=$(( $(cpu_ticks "$service_pid") - before ))
     read -r _ requests sheds errors rps p50 p99 max <<< "$line"
     local cpu_per_1000=$(awk -v t="$ticks" -v r="$requests" -v hz="$(getconf CLK_TCK)" \
@@ -134,7 +151,7 @@ for latency in 500 0; do
     start_service
     if [ "$latency" = 500 ]; then
         echo "| (service started in ${startup_ms} ms, idle RSS $(awk '/VmRSS/ {printf "%d", $2/1024}' /proc/$service_pid/status) MiB) | | | | | | | | | |"
-        connections="64 256 1024"
+        connections="64 256 1024 256_at_once"
         warm_seconds=120 warm_connections=256
     else
         connections="64"
@@ -145,11 +162,17 @@ for latency in 500 0; do
     # analyses of 60 s at 64 connections with the 500 ms upstream it still took a sixth of the CPU in the measured runs.
     warm_up "http://127.0.0.1:18080/v1/analyses" "$work/cat.multipart" "multipart/form-data; boundary=$boundary" \
         "$warm_seconds" "$warm_connections"
+    # Connections start over one upstream latency (see post.lua); the last pair, at 500 ms, starts them all at once:
+    # 256 uploads in the same millisecond, whose CPU the two cores work through before the later ones are even read.
     for c in $connections; do
-        run "direct, ${latency} ms upstream" "$upstream/model/${model//:/%3A}/converse" "$work/cat.json" application/json "$c"
-        run "service, ${latency} ms upstream" "http://127.0.0.1:18080/v1/analyses" "$work/cat.multipart" \
-            "multipart/form-data; boundary=$boundary" "$c"
+        ramp=$latency label="${latency} ms upstream"
+        if [ "$c" = 256_at_once ]; then
+            c=256 ramp=0 label="$label, all connections at once"
+        fi
+        run "direct, $label" "$upstream/model/${model//:/%3A}/converse" "$work/cat.json" application/json "$c" "$ramp"
+        run "service, $label" "http://127.0.0.1:18080/v1/analyses" "$work/cat.multipart" \
+            "multipart/form-data; boundary=$boundary" "$c" "$ramp"
     done
 done
 run "service, 0 ms upstream, 12 MP JPEG resized" "http://127.0.0.1:18080/v1/analyses" "$work/photo.multipart" \
-    "multipart/form-data; boundary=$boundary" 16
+    "multipart/form-data; boundary=$boundary" 16 0

@@ -2,6 +2,7 @@ package dev.visionapi.bedrock;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -11,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.core.SdkBytes;
@@ -24,7 +26,7 @@ import software.amazon.awssdk.http.SdkHttpRequest;
 
 /**
  * Writes the images of a Converse or ConverseStream request into its JSON body itself: each image base64-encoded
- * once, into an array of its own that the SDK then signs and sends as part of the body.
+ * once, into the body's one buffer off the Java heap, which the SDK then signs and sends.
  * <p>
  * Why: the SDK's marshaller grows a buffer while it writes the base64 and then copies the body again for its HTTP
  * publisher. Calls last seconds, so every analysis in flight held its images and several copies of them, and under
@@ -32,10 +34,11 @@ import software.amazon.awssdk.http.SdkHttpRequest;
  * each image's bytes, a random placeholder ({@link Images#placeholder}); the SDK marshals that small request as
  * usual, and this interceptor, before the request is signed, hands the SDK the final body as an {@link InMemoryBody}
  * (which {@link InPlaceSigV4Signer} hashes without a copy): the marshalled JSON around the placeholders, and each
- * image's base64 in an array of the exact size. {@link Base64.Encoder#encode(byte[], byte[])} fills that array with
- * the processor's vector instructions (about 40 microseconds for a 240 KB image, where the JDK's streaming encoder
- * takes 250). From then on the request no longer holds the images, so a request is sent once; the SDK keeps the body
- * for its own retries.
+ * image's base64 in their place. {@link Base64.Encoder#encode(byte[])} encodes with the processor's vector
+ * instructions (about 40 microseconds for a 240 KB image, where the JDK's streaming encoder takes 250). From then on
+ * the request no longer holds the images, so a request is sent once; the SDK keeps the body for its own retries, and
+ * once the call has succeeded at its first attempt this interceptor gives the body's buffer back for another body
+ * ({@link #afterExecution}).
  */
 public final class ImageBodyWriter implements ExecutionInterceptor {
 
@@ -43,6 +46,10 @@ public final class ImageBodyWriter implements ExecutionInterceptor {
     private static final SecureRandom RANDOM = new SecureRandom();
     // 18 random bytes: 24 base64 characters no prompt can guess, without padding.
     private static final int PLACEHOLDER_BYTES = 18;
+    // Unused body buffers kept for the next bodies: about fifty bodies of a 240 KB image.
+    private static final long IDLE_BODY_BYTES = 16 * 1024 * 1024;
+
+    private final BodyBuffers buffers = new BodyBuffers(IDLE_BODY_BYTES);
 
     /** The images of one request, each known to the SDK only by its placeholder. */
     public static final class Images {
@@ -50,7 +57,9 @@ public final class ImageBodyWriter implements ExecutionInterceptor {
         private final Map<String, byte[]> byQuotedPlaceholder = new LinkedHashMap<>();
         /** The body being handed to the SDK; null before it is written and once the SDK has its own. */
         private volatile InMemoryBody body;
-        private volatile boolean written;
+        /** The body once written, to give back when the call has succeeded. */
+        private volatile InMemoryBody written;
+        private final AtomicInteger attempts = new AtomicInteger();
 
         /** Adds an image; the returned placeholder goes into the request where the image's bytes would. */
         public SdkBytes placeholder(byte[] image) {
@@ -89,6 +98,20 @@ public final class ImageBodyWriter implements ExecutionInterceptor {
         Images images = attributes.getAttribute(IMAGES);
         if (images != null) {
             images.body = null; // signed: what is sent is the SDK's now
+            images.attempts.incrementAndGet();
+        }
+    }
+
+    /**
+     * Gives back the buffer of a call that succeeded at its first attempt: Bedrock answered, so it had read the whole
+     * body, and the SDK will not send it again. After a retry an earlier attempt's connection might, in theory, still
+     * be writing it, so that body is left to the garbage collector, as is the body of a failed call.
+     */
+    @Override
+    public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
+        Images images = attributes.getAttribute(IMAGES);
+        if (images != null && images.written != null && images.attempts.get() == 1) {
+            images.written.release();
         }
     }
 
@@ -96,19 +119,19 @@ public final class ImageBodyWriter implements ExecutionInterceptor {
      * The request's final body, written by whichever hook the SDK calls first (their order is the SDK's affair), or
      * empty for a request without images.
      */
-    private static Optional<InMemoryBody> body(Context.ModifyHttpRequest context, ExecutionAttributes attributes) {
+    private Optional<InMemoryBody> body(Context.ModifyHttpRequest context, ExecutionAttributes attributes) {
         Images images = attributes.getAttribute(IMAGES);
         if (images == null || context.requestBody().isEmpty()) {
             return Optional.empty();
         }
         InMemoryBody body = images.body;
         if (body == null) {
-            if (images.written) {
+            if (images.written != null) {
                 throw new IllegalStateException("A request with images is sent once; build another to send again");
             }
-            body = write(marshalled(context.requestBody().get()), images);
+            body = write(marshalled(context.requestBody().get()), images, buffers);
             images.body = body;
-            images.written = true;
+            images.written = body;
             // The caller's images can go while Bedrock answers; the SDK keeps this body for its retries.
             images.byQuotedPlaceholder.clear();
         }
@@ -125,7 +148,7 @@ public final class ImageBodyWriter implements ExecutionInterceptor {
     }
 
     /** The marshalled JSON with each quoted placeholder replaced by the quoted base64 of its image. */
-    static InMemoryBody write(String marshalled, Images images) {
+    static InMemoryBody write(String marshalled, Images images, BodyBuffers buffers) {
         List<Span> spans = new ArrayList<>();
         for (Map.Entry<String, byte[]> image : images.byQuotedPlaceholder.entrySet()) {
             String placeholder = image.getKey();
@@ -136,15 +159,23 @@ public final class ImageBodyWriter implements ExecutionInterceptor {
             spans.add(new Span(at + 1, at + placeholder.length() - 1, image.getValue()));
         }
         spans.sort(Comparator.comparingInt(Span::start));
-        List<byte[]> segments = new ArrayList<>(2 * spans.size() + 1);
+        long length = marshalled.length();
+        for (Span span : spans) {
+            length += base64Length(span.image().length) - (span.end() - span.start());
+        }
+        ByteBuffer body = buffers.take(Math.toIntExact(length));
         int copied = 0;
         for (Span span : spans) {
-            segments.add(marshalled.substring(copied, span.start()).getBytes(StandardCharsets.ISO_8859_1));
-            segments.add(Base64.getEncoder().encode(span.image()));
+            body.put(marshalled.substring(copied, span.start()).getBytes(StandardCharsets.ISO_8859_1));
+            body.put(Base64.getEncoder().encode(span.image()));
             copied = span.end();
         }
-        segments.add(marshalled.substring(copied).getBytes(StandardCharsets.ISO_8859_1));
-        return new InMemoryBody(segments);
+        body.put(marshalled.substring(copied).getBytes(StandardCharsets.ISO_8859_1));
+        return new InMemoryBody(body.flip(), buffers);
+    }
+
+    private static long base64Length(int bytes) {
+        return 4L * ((bytes + 2) / 3);
     }
 
     /** Where a placeholder's base64 (between its quotes) is in the marshalled JSON, and the image to put there. */

@@ -27,7 +27,7 @@ import software.amazon.awssdk.identity.spi.IdentityProviders;
  * sends that buffer, so every call in flight held its body (the images, base64) twice for as long as Bedrock took to
  * answer. Its synchronous path hashes a stream and leaves the body as it is. For a body held in memory this signer
  * takes that path, with the same signer, request and properties, so the signature is the one the SDK would compute,
- * and sends the body's own arrays. Any other body, or a signature that would change the body (chunked signing), is
+ * and sends the body's own buffer. Any other body, or a signature that would change the body (chunked signing), is
  * left to the SDK's asynchronous path.
  */
 final class InPlaceSigV4Signer implements AwsV4HttpSigner {

@@ -23,6 +23,8 @@ import software.amazon.awssdk.services.bedrockruntime.model.ConverseRequest;
 /** The final Converse body: each placeholder's base64 replaced by its image's, the rest of the JSON untouched. */
 class ImageBodyWriterTest {
 
+    private static final BodyBuffers BUFFERS = new BodyBuffers(0);
+
     @Test
     void eachPlaceholderBecomesItsImageWhereverItStands() throws IOException {
         ImageBodyWriter.Images images = new ImageBodyWriter.Images();
@@ -34,7 +36,7 @@ class ImageBodyWriterTest {
         // The second image first in the JSON: order follows the marshalled text, not the order of placeholder().
         String marshalled = "{\"a\":\"" + secondPlaceholder + "\",\"text\":\"x\",\"b\":\"" + firstPlaceholder + "\"}";
 
-        String body = text(ImageBodyWriter.write(marshalled, images));
+        String body = text(ImageBodyWriter.write(marshalled, images, BUFFERS));
 
         assertThat(body).isEqualTo("{\"a\":\"" + Base64.getEncoder().encodeToString(second) + "\",\"text\":\"x\",\"b\":\""
                 + Base64.getEncoder().encodeToString(first) + "\"}");
@@ -45,7 +47,7 @@ class ImageBodyWriterTest {
         ImageBodyWriter.Images images = new ImageBodyWriter.Images();
         String placeholder = base64(images.placeholder(new byte[0]));
 
-        InMemoryBody body = ImageBodyWriter.write("[\"" + placeholder + "\"]", images);
+        InMemoryBody body = ImageBodyWriter.write("[\"" + placeholder + "\"]", images, BUFFERS);
 
         assertThat(text(body)).isEqualTo("[\"\"]");
     }
@@ -55,7 +57,7 @@ class ImageBodyWriterTest {
         ImageBodyWriter.Images images = new ImageBodyWriter.Images();
         images.placeholder(new byte[] {1});
 
-        assertThatThrownBy(() -> ImageBodyWriter.write("{\"text\":\"no image\"}", images))
+        assertThatThrownBy(() -> ImageBodyWriter.write("{\"text\":\"no image\"}", images, BUFFERS))
                 .isInstanceOf(IllegalStateException.class);
     }
 
@@ -64,7 +66,9 @@ class ImageBodyWriterTest {
         ImageBodyWriter.Images images = new ImageBodyWriter.Images();
         String placeholder = base64(images.placeholder(new byte[] {1}));
 
-        assertThatThrownBy(() -> ImageBodyWriter.write("[\"" + placeholder + "\",\"" + placeholder + "\"]", images))
+        String twice = "[\"" + placeholder + "\",\"" + placeholder + "\"]";
+
+        assertThatThrownBy(() -> ImageBodyWriter.write(twice, images, BUFFERS))
                 .isInstanceOf(IllegalStateException.class);
     }
 
@@ -90,12 +94,58 @@ class ImageBodyWriterTest {
     }
 
     @Test
+    void theBodyGoesBackForAnotherOnceTheCallHasSucceeded() {
+        SentBody sent = SentBody.withOneImage();
+
+        // Until Bedrock answers, the body may still be in a socket's write queue; a failed call leaves it to the
+        // garbage collector for the same reason.
+        assertThat(sent.body().released()).as("sent, not yet answered").isFalse();
+        sent.answered();
+
+        assertThat(sent.body().released()).isTrue();
+    }
+
+    @Test
+    void aBodySentMoreThanOnceIsLeftToTheGarbageCollector() {
+        SentBody sent = SentBody.withOneImage();
+        // The SDK's retry: the first attempt's connection may, in theory, still be writing the body.
+        sent.sentAgain();
+
+        sent.answered();
+
+        assertThat(sent.body().released()).isFalse();
+    }
+
+    @Test
     void aRequestWithoutImagesIsLeftAsTheSdkMarshalledIt() {
         ImageBodyWriter writer = new ImageBodyWriter();
         InterceptorContext context = context("{\"text\":\"hi\"}");
 
         assertThat(writer.modifyAsyncHttpContent(context, new ExecutionAttributes())).isEmpty();
         assertThat(writer.modifyHttpRequest(context, new ExecutionAttributes())).isSameAs(context.httpRequest());
+    }
+
+    /** The body of a request with one image, written and transmitted as the SDK does before Bedrock answers. */
+    private record SentBody(ImageBodyWriter writer, ExecutionAttributes attributes, InMemoryBody body) {
+
+        static SentBody withOneImage() {
+            ImageBodyWriter writer = new ImageBodyWriter();
+            ImageBodyWriter.Images images = new ImageBodyWriter.Images();
+            ExecutionAttributes attributes = ImageBodyWriterTest.attributes(images);
+            String image = base64(images.placeholder(new byte[] {1, 2}));
+            InterceptorContext context = context("{\"bytes\":\"" + image + "\"}");
+            InMemoryBody body = (InMemoryBody) writer.modifyAsyncHttpContent(context, attributes).orElseThrow();
+            writer.beforeTransmission(context, attributes);
+            return new SentBody(writer, attributes, body);
+        }
+
+        void sentAgain() {
+            writer.beforeTransmission(context("{}"), attributes);
+        }
+
+        void answered() {
+            writer.afterExecution(context("{}"), attributes);
+        }
     }
 
     private static ExecutionAttributes attributes(ImageBodyWriter.Images images) {
