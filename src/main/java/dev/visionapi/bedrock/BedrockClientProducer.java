@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -56,6 +58,7 @@ public class BedrockClientProducer {
     private final BedrockConfig config;
     private final Vertx vertx;
     private final CompletableFuture<BedrockRuntimeAsyncClient> built = new CompletableFuture<>();
+    private final ScheduledThreadPoolExecutor timeouts = timeoutScheduler();
     private BedrockEmulator devEmulator;
 
     BedrockClientProducer(BedrockConfig config, Vertx vertx) {
@@ -104,6 +107,7 @@ public class BedrockClientProducer {
                 .putAuthScheme(InPlaceSigV4Signer.authScheme())
                 .overrideConfiguration(ClientOverrideConfiguration.builder()
                         .addExecutionInterceptor(new ImageBodyWriter())
+                        .scheduledExecutorService(timeouts)
                         .apiCallTimeout(config.timeout())
                         // Standard mode: throttling and 5xx retried with jittered backoff, inside apiCallTimeout.
                         .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
@@ -127,9 +131,28 @@ public class BedrockClientProducer {
 
     void close(@Disposes BedrockRuntimeAsyncClient client) {
         client.close();
+        timeouts.shutdownNow(); // the SDK leaves an executor it was given to its owner
         if (devEmulator != null) {
             devEmulator.close();
         }
+    }
+
+    /**
+     * Where the SDK schedules each call's deadline ({@code apiCallTimeout}). The SDK's own scheduler keeps a cancelled
+     * deadline queued until it would have fired ({@code bedrock.timeout}, a minute by default), with what it refers
+     * to: at 500 calls a second that was tens of megabytes that outlived every young collection, filled the old
+     * generation and brought on a full collection every few seconds. This one drops a deadline as soon as its call
+     * ends.
+     */
+    static ScheduledThreadPoolExecutor timeoutScheduler() {
+        AtomicInteger threads = new AtomicInteger();
+        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(2, task -> {
+            Thread thread = new Thread(task, "bedrock-deadline-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        scheduler.setRemoveOnCancelPolicy(true);
+        return scheduler;
     }
 
     private Region region() {
