@@ -49,9 +49,9 @@ wrk.headers["Content-Type"] = os.getenv("BENCH_TYPE")
 wrk.headers["Authorization"] = "AWS4-HMAC-SHA256 Credential=bench/20260101/us-east-1/bedrock/aws4_request"
 -- BENCH_RAMP_MS: each connection's first request leaves up to this long after the start, evenly spread (BENCH_FIRST
 -- is connections per thread), so that requests arrive as independent clients send them; wrk times a request from
--- when it is sent, so the wait is not counted. 0: every connection sends its first request at once.
-local ramp = tonumber(os.getenv("BENCH_RAMP_MS"))
-local first = tonumber(os.getenv("BENCH_FIRST"))
+-- when it is sent, so the wait is not counted. 0 or unset: every connection sends its first request at once.
+local ramp = tonumber(os.getenv("BENCH_RAMP_MS") or "0")
+local first = tonumber(os.getenv("BENCH_FIRST") or "0")
 local started = 0
 if ramp > 0 then
   function delay()
@@ -115,8 +115,7 @@ cpu_ticks() { awk '{print $14 + $15}' /proc/"$1"/stat; }
 rss_peak_mib() { awk '/VmHWM/ {printf "%d", $2 / 1024}' /proc/"$1"/status; }
 
 warm_up() { # $1 url, $2 body, $3 type, $4 seconds, $5 connections: JIT-compile the hot paths before measuring
-    BENCH_BODY="$2" BENCH_TYPE="$3" BENCH_RAMP_MS=0 BENCH_FIRST=1 \
-        wrk -t2 -c"$5" -d"$4"s --timeout 30s -s "$work/post.lua" "$1" >/dev/null
+    BENCH_BODY="$2" BENCH_TYPE="$3" wrk -t2 -c"$5" -d"$4"s --timeout 30s -s "$work/post.lua" "$1" >/dev/null
 }
 
 run() { # $1 label, $2 url, $3 body, $4 type, $5 connections, $6 ramp ms

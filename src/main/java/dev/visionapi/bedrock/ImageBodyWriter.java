@@ -55,10 +55,9 @@ public final class ImageBodyWriter implements ExecutionInterceptor {
     public static final class Images {
 
         private final Map<String, byte[]> byQuotedPlaceholder = new LinkedHashMap<>();
-        /** The body being handed to the SDK; null before it is written and once the SDK has its own. */
+        /** The body once written: handed to the SDK until its first attempt is sent, given back after success. */
         private volatile InMemoryBody body;
-        /** The body once written, to give back when the call has succeeded. */
-        private volatile InMemoryBody written;
+        /** Attempts sent so far. */
         private final AtomicInteger attempts = new AtomicInteger();
 
         /** Adds an image; the returned placeholder goes into the request where the image's bytes would. */
@@ -97,8 +96,7 @@ public final class ImageBodyWriter implements ExecutionInterceptor {
     public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
         Images images = attributes.getAttribute(IMAGES);
         if (images != null) {
-            images.body = null; // signed: what is sent is the SDK's now
-            images.attempts.incrementAndGet();
+            images.attempts.incrementAndGet(); // signed: what is sent is the SDK's now
         }
     }
 
@@ -110,8 +108,8 @@ public final class ImageBodyWriter implements ExecutionInterceptor {
     @Override
     public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
         Images images = attributes.getAttribute(IMAGES);
-        if (images != null && images.written != null && images.attempts.get() == 1) {
-            images.written.release();
+        if (images != null && images.body != null && images.attempts.get() == 1) {
+            images.body.release();
         }
     }
 
@@ -124,18 +122,15 @@ public final class ImageBodyWriter implements ExecutionInterceptor {
         if (images == null || context.requestBody().isEmpty()) {
             return Optional.empty();
         }
-        InMemoryBody body = images.body;
-        if (body == null) {
-            if (images.written != null) {
-                throw new IllegalStateException("A request with images is sent once; build another to send again");
-            }
-            body = write(marshalled(context.requestBody().get()), images, buffers);
-            images.body = body;
-            images.written = body;
+        if (images.attempts.get() > 0) {
+            throw new IllegalStateException("A request with images is sent once; build another to send again");
+        }
+        if (images.body == null) {
+            images.body = write(marshalled(context.requestBody().get()), images, buffers);
             // The caller's images can go while Bedrock answers; the SDK keeps this body for its retries.
             images.byQuotedPlaceholder.clear();
         }
-        return Optional.of(body);
+        return Optional.of(images.body);
     }
 
     private static String marshalled(RequestBody body) {

@@ -1,9 +1,10 @@
 package dev.visionapi.bedrock;
 
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+
+import com.fasterxml.jackson.databind.util.ByteBufferBackedInputStream;
 
 import org.reactivestreams.Subscriber;
 
@@ -43,7 +44,7 @@ final class InMemoryBody implements AsyncRequestBody {
 
     /** The same bytes as a stream, for hashing. */
     ContentStreamProvider contentStreamProvider() {
-        return () -> new ContentStream(content.duplicate());
+        return () -> new ByteBufferBackedInputStream(content.duplicate());
     }
 
     /** Gives the buffer back for another body; only once nothing can read this one any more. Later calls do nothing. */
@@ -70,32 +71,5 @@ final class InMemoryBody implements AsyncRequestBody {
     @Override
     public void subscribe(Subscriber<? super ByteBuffer> subscriber) {
         views.subscribe(subscriber);
-    }
-
-    private static final class ContentStream extends InputStream {
-
-        private final ByteBuffer remaining;
-
-        ContentStream(ByteBuffer remaining) {
-            this.remaining = remaining;
-        }
-
-        @Override
-        public int read() {
-            return remaining.hasRemaining() ? remaining.get() & 0xff : -1;
-        }
-
-        @Override
-        public int read(byte[] into, int offset, int length) {
-            if (length == 0) {
-                return 0;
-            }
-            if (!remaining.hasRemaining()) {
-                return -1;
-            }
-            int count = Math.min(length, remaining.remaining());
-            remaining.get(into, offset, count);
-            return count;
-        }
     }
 }
