@@ -105,14 +105,17 @@ start_upstream() { # $1 latency ms
 start_service() {
     [ -n "$service_pid" ] && kill "$service_pid" 2>/dev/null && wait "$service_pid" 2>/dev/null || true
     local started=$(date +%s%N)
-    # The container's options (docker/Dockerfile.jvm), with a fixed heap (BENCH_HEAP, default 512m) instead of
-    # MaxRAMPercentage and the AppCDS archive made above instead of the image's. -Xms64m: a pod starts with a small
-    # heap (1/64 of its memory); on a large host the JVM would start with 1/64 of the host's RAM and look bigger idle.
+    # The container's options and malloc arenas (docker/Dockerfile.jvm), with a fixed heap (BENCH_HEAP, default 512m)
+    # instead of MaxRAMPercentage and the AppCDS archive made above instead of the image's. -Xms64m: a pod starts with
+    # a small heap (1/64 of its memory); on a large host the JVM would start with 1/64 of the host's RAM and look
+    # bigger idle.
     local java_opts
     java_opts=$(sed -n 's/.*JAVA_OPTS="\(.*\)".*/\1/p' docker/Dockerfile.jvm \
         | sed 's/-XX:MaxRAMPercentage=[0-9]*//; s#-XX:SharedArchiveFile=[^ ]*#-XX:SharedArchiveFile=target/quarkus-app/app-cds.jsa#')
+    local malloc_arenas
+    malloc_arenas=$(sed -n 's/^ *MALLOC_ARENA_MAX=\([0-9]*\).*/\1/p' docker/Dockerfile.jvm)
     # shellcheck disable=SC2086
-    AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench java $java_opts -Xms64m -Xmx"${BENCH_HEAP:-512m}" \
+    MALLOC_ARENA_MAX="$malloc_arenas" AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench java $java_opts -Xms64m -Xmx"${BENCH_HEAP:-512m}" \
         -Dquarkus.http.port=18080 -Dquarkus.http.host=127.0.0.1 -Dbedrock.region=us-east-1 \
         -Dbedrock.endpoint-override="$upstream" \
         -jar target/quarkus-app/quarkus-run.jar > "$work/service.log" 2>&1 &
