@@ -6,7 +6,8 @@
 # upstream and wrk run on the same two cores. The service runs with the JVM options of the
 # container image (docker/Dockerfile.jvm), a heap of BENCH_HEAP (default 512m), and its default in-flight and
 # upload-memory limits. With the 500 ms upstream, each run spreads its connections' first requests over 500 ms, as
-# independent clients would send them; one pair of runs at 256 connections starts them all at once instead.
+# independent clients would send them; one pair of runs at 256 connections starts them all at once instead, and one
+# service run at 1,024 connections has clients that wait the Retry-After of each 503 before sending again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
