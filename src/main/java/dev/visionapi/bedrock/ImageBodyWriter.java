@@ -26,7 +26,8 @@ import software.amazon.awssdk.http.SdkHttpRequest;
 
 /**
  * Writes the images of a Converse or ConverseStream request into its JSON body itself: each image base64-encoded
- * once, into the body's one buffer off the Java heap, which the SDK then signs and sends.
+ * once and copied into the body's one buffer off the Java heap, which the SDK then signs and sends. (The JDK's
+ * vectorised encoder only writes into a heap array, so each image's base64 passes through one short-lived array.)
  * <p>
  * Why: the SDK's marshaller grows a buffer while it writes the base64 and then copies the body again for its HTTP
  * publisher. Calls last seconds, so every analysis in flight held its images and several copies of them, and under
