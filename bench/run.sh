@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Benchmark: the packaged service against a fixed-latency Bedrock on loopback, side by side with the same load
 # sent straight to that Bedrock (the physical limit of any proxy on this machine). Not part of `./mvnw verify`.
-# Needs wrk (apt-get install -y wrk). Usage: [BENCH_HEAP=512m] bench/run.sh [seconds per scenario, default 20]
+# Needs wrk (apt-get install -y wrk).
+# Usage: [BENCH_HEAP=512m] [BENCH_JAVA_OPTS=...] bench/run.sh [seconds per scenario, default 20]
 # Each service is warmed up until its JIT compilers have settled (they are busy for minutes on two cores); the
 # upstream and wrk run on the same two cores. The service runs with the JVM options of the
-# container image (docker/Dockerfile.jvm), a heap of BENCH_HEAP (default 512m), and its default in-flight and
-# upload-memory limits. With the 500 ms upstream, each run spreads its connections' first requests over 500 ms, as
+# container image (docker/Dockerfile.jvm), a heap of BENCH_HEAP (default 512m), any further JVM options in
+# BENCH_JAVA_OPTS (e.g. -Xmn96m, a young generation), and its default in-flight and upload-memory limits. With the 500 ms upstream, each run spreads its connections' first requests over 500 ms, as
 # independent clients would send them; one pair of runs at 256 connections starts them all at once instead, and one
 # service run at 1,024 connections has clients that wait the Retry-After of each 503 before sending again.
 set -euo pipefail
@@ -117,6 +118,7 @@ start_service() {
     malloc_arenas=$(sed -n 's/^ *MALLOC_ARENA_MAX=\([0-9]*\).*/\1/p' docker/Dockerfile.jvm)
     # shellcheck disable=SC2086
     MALLOC_ARENA_MAX="$malloc_arenas" AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench java $java_opts -Xms64m -Xmx"${BENCH_HEAP:-512m}" \
+        ${BENCH_JAVA_OPTS:-} \
         -Dquarkus.http.port=18080 -Dquarkus.http.host=127.0.0.1 -Dbedrock.region=us-east-1 \
         -Dbedrock.endpoint-override="$upstream" \
         -jar target/quarkus-app/quarkus-run.jar > "$work/service.log" 2>&1 &

@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -26,8 +27,7 @@ import software.amazon.awssdk.http.SdkHttpRequest;
 
 /**
  * Writes the images of a Converse or ConverseStream request into its JSON body itself: each image base64-encoded
- * once and copied into the body's one buffer off the Java heap, which the SDK then signs and sends. (The JDK's
- * vectorised encoder only writes into a heap array, so each image's base64 passes through one short-lived array.)
+ * once, a chunk at a time, into the body's one buffer off the Java heap, which the SDK then signs and sends.
  * <p>
  * Why: the SDK's marshaller grows a buffer while it writes the base64 and then copies the body again for its HTTP
  * publisher. Calls last seconds, so every analysis in flight held its images and several copies of them, and under
@@ -35,7 +35,7 @@ import software.amazon.awssdk.http.SdkHttpRequest;
  * each image's bytes, a random placeholder ({@link Images#placeholder}); the SDK marshals that small request as
  * usual, and this interceptor, before the request is signed, hands the SDK the final body as an {@link InMemoryBody}
  * (which {@link InPlaceSigV4Signer} hashes without a copy): the marshalled JSON around the placeholders, and each
- * image's base64 in their place. {@link Base64.Encoder#encode(byte[])} encodes with the processor's vector
+ * image's base64 in their place. {@link Base64.Encoder#encode(byte[], byte[])} encodes with the processor's vector
  * instructions (about 40 microseconds for a 240 KB image, where the JDK's streaming encoder takes 250). From then on
  * the request no longer holds the images, so a request is sent once; the SDK keeps the body for its own retries, and
  * once the call has succeeded at its first attempt this interceptor gives the body's buffer back for another body
@@ -160,10 +160,11 @@ public final class ImageBodyWriter implements ExecutionInterceptor {
             length += base64Length(span.image().length) - (span.end() - span.start());
         }
         ByteBuffer body = buffers.take(Math.toIntExact(length));
+        Base64Chunks chunks = new Base64Chunks();
         int copied = 0;
         for (Span span : spans) {
             body.put(marshalled.substring(copied, span.start()).getBytes(StandardCharsets.ISO_8859_1));
-            body.put(Base64.getEncoder().encode(span.image()));
+            chunks.encode(span.image(), body);
             copied = span.end();
         }
         body.put(marshalled.substring(copied).getBytes(StandardCharsets.ISO_8859_1));
@@ -172,6 +173,31 @@ public final class ImageBodyWriter implements ExecutionInterceptor {
 
     private static long base64Length(int bytes) {
         return 4L * ((bytes + 2) / 3);
+    }
+
+    /**
+     * Base64 of an image into the body, a chunk at a time through two small arrays: the JDK's vectorised encoder
+     * writes only into an array, and one array for a whole image was a third of the heap an analysis allocated.
+     * Chunks are a multiple of 3 bytes, so their base64 joins up without padding between them.
+     */
+    static final class Base64Chunks {
+
+        static final int CHUNK_BYTES = 3 * 4096;
+
+        private final byte[] chunk = new byte[CHUNK_BYTES];
+        private final byte[] encoded = new byte[CHUNK_BYTES / 3 * 4];
+
+        void encode(byte[] image, ByteBuffer into) {
+            Base64.Encoder encoder = Base64.getEncoder();
+            int at = 0;
+            for (; image.length - at >= CHUNK_BYTES; at += CHUNK_BYTES) {
+                System.arraycopy(image, at, chunk, 0, CHUNK_BYTES);
+                into.put(encoded, 0, encoder.encode(chunk, encoded));
+            }
+            if (at < image.length) {
+                into.put(encoder.encode(Arrays.copyOfRange(image, at, image.length)));
+            }
+        }
     }
 
     /** Where a placeholder's base64 (between its quotes) is in the marshalled JSON, and the image to put there. */

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 
@@ -40,6 +42,23 @@ class ImageBodyWriterTest {
 
         assertThat(body).isEqualTo("{\"a\":\"" + Base64.getEncoder().encodeToString(second) + "\",\"text\":\"x\",\"b\":\""
                 + Base64.getEncoder().encodeToString(first) + "\"}");
+    }
+
+    @Test
+    void anImageIsEncodedWholeWhereverItsLengthFallsAgainstTheChunks() {
+        int chunk = ImageBodyWriter.Base64Chunks.CHUNK_BYTES;
+        Random random = new Random(7);
+        for (int length : new int[] {1, 2, 3, chunk - 1, chunk, chunk + 1, chunk + 2, 3 * chunk, 3 * chunk + 1, 240_123}) {
+            byte[] image = new byte[length];
+            random.nextBytes(image);
+            ByteBuffer into = ByteBuffer.allocateDirect(Base64.getEncoder().encode(image).length);
+
+            new ImageBodyWriter.Base64Chunks().encode(image, into);
+
+            byte[] written = new byte[into.flip().remaining()];
+            into.get(written);
+            assertThat(written).as("%d bytes", length).isEqualTo(Base64.getEncoder().encode(image));
+        }
     }
 
     @Test
