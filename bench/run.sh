@@ -4,11 +4,12 @@
 # Needs wrk (apt-get install -y wrk).
 # Usage: [BENCH_HEAP=512m] [BENCH_JAVA_OPTS=...] bench/run.sh [seconds per scenario, default 20]
 # Each service is warmed up until its JIT compilers have settled (they are busy for minutes on two cores); the
-# upstream and wrk run on the same two cores. The service runs with the JVM options of the
-# container image (docker/Dockerfile.jvm), a heap of BENCH_HEAP (default 512m), any further JVM options in
-# BENCH_JAVA_OPTS (e.g. -Xmn96m, a young generation), and its default in-flight and upload-memory limits. With the 500 ms upstream, each run spreads its connections' first requests over 500 ms, as
-# independent clients would send them; one pair of runs at 256 connections starts them all at once instead, and one
-# service run at 1,024 connections has clients that wait the Retry-After of each 503 before sending again.
+# upstream and wrk run on the same two cores. The service runs with the JVM options of the container image
+# (docker/Dockerfile.jvm), a heap of BENCH_HEAP (default 512m), any further JVM options in BENCH_JAVA_OPTS (e.g.
+# -Xmn96m, a young generation), and its default in-flight and upload-memory limits. With the 500 ms upstream, each
+# run spreads its connections' first requests over 500 ms, as independent clients would send them; one pair of runs
+# at 256 connections starts them all at once instead, and one service run at 1,024 connections has clients that wait
+# the Retry-After of each 503 before sending again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,10 +18,11 @@ work=target/bench
 mkdir -p "$work"
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
 
-[ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -q -B package -DskipTests
+jar=target/image-understanding-api-runner.jar
+[ -f "$jar" ] || ./mvnw -q -B package -DskipTests
 # AppCDS archive of this JVM from a training run (see docker/appcds.sh); made with the absolute jar path, it serves
 # any working directory.
-docker/appcds.sh target/quarkus-app/app-cds.jsa "$PWD/target/quarkus-app/quarkus-run.jar" 18080 -Xmx512m
+docker/appcds.sh target/app-cds.jsa "$PWD/$jar" 18080 -Xmx512m
 ./mvnw -q -B test-compile
 ./mvnw -q -B dependency:build-classpath -Dmdep.outputFile="$work/classpath.txt" -Dmdep.includeScope=test
 classpath="target/test-classes:target/classes:$(cat "$work/classpath.txt")"
@@ -113,7 +115,7 @@ start_service() {
     # bigger idle.
     local java_opts
     java_opts=$(sed -n 's/.*JAVA_OPTS="\(.*\)".*/\1/p' docker/Dockerfile.jvm \
-        | sed 's/-XX:MaxRAMPercentage=[0-9]*//; s#-XX:SharedArchiveFile=[^ ]*#-XX:SharedArchiveFile=target/quarkus-app/app-cds.jsa#')
+        | sed 's/-XX:MaxRAMPercentage=[0-9]*//; s#-XX:SharedArchiveFile=[^ ]*#-XX:SharedArchiveFile=target/app-cds.jsa#')
     local malloc_arenas
     malloc_arenas=$(sed -n 's/^ *MALLOC_ARENA_MAX=\([0-9]*\).*/\1/p' docker/Dockerfile.jvm)
     # shellcheck disable=SC2086
@@ -121,7 +123,7 @@ start_service() {
         ${BENCH_JAVA_OPTS:-} \
         -Dquarkus.http.port=18080 -Dquarkus.http.host=127.0.0.1 -Dbedrock.region=us-east-1 \
         -Dbedrock.endpoint-override="$upstream" \
-        -jar target/quarkus-app/quarkus-run.jar > "$work/service.log" 2>&1 &
+        -jar "$jar" > "$work/service.log" 2>&1 &
     service_pid=$!
     until curl -sf http://127.0.0.1:18080/q/health/ready >/dev/null; do sleep 0.05; done
     startup_ms=$(( ($(date +%s%N) - started) / 1000000 ))

@@ -62,7 +62,7 @@ class GracefulShutdownIT {
                 "-Dbedrock.endpoint-override=" + emulator.endpoint(), "-Dbedrock.region=us-east-1",
                 "-Daws.accessKeyId=" + BedrockEmulatorResource.CREDENTIALS.accessKeyId(),
                 "-Daws.secretAccessKey=" + BedrockEmulatorResource.CREDENTIALS.secretAccessKey(),
-                "-jar", "target/quarkus-app/quarkus-run.jar"))
+                "-jar", "target/image-understanding-api-runner.jar"))
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         service = launch.start();
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();

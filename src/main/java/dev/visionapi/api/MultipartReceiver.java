@@ -92,6 +92,7 @@ public class MultipartReceiver {
                     "Over HTTP/2, send the form with its Content-Length."));
             return;
         }
+        RefusedBodyDiscarder.install(request);
         InFlightLimiter.Admission admission;
         try {
             admission = limiter.admit(Math.max(declared, 0));
@@ -103,8 +104,12 @@ public class MultipartReceiver {
         new Reception(context, admission, declared, boundaryOf(type)).start();
     }
 
-    /** Drained, not held: the connection stays usable and the refusal costs no memory. */
+    /**
+     * Drained, not held: the connection stays usable and the refusal costs no memory. What Vert.x has not yet been
+     * handed of the body is dropped as it arrives, when the connection's {@link RefusedBodyDiscarder} can.
+     */
     private static void refuseUnread(RoutingContext context, ProblemException problem) {
+        RefusedBodyDiscarder.discardRestOf(context.request());
         context.request().handler(chunk -> {
         });
         context.request().resume();

@@ -14,6 +14,8 @@ import java.time.Duration;
 public final class MultipartBody {
 
     private static final String BOUNDARY = "test-boundary-7MA4YWxkTrZu0gW";
+    /** The Content-Type of every body built with {@link #field} and {@link #file}. */
+    public static final String CONTENT_TYPE = "multipart/form-data; boundary=" + BOUNDARY;
 
     private final ByteArrayOutputStream body = new ByteArrayOutputStream();
 
@@ -34,12 +36,12 @@ public final class MultipartBody {
 
     /** A POST of this body to {@code uri}, with these extra headers (name, value, name, value, ...). */
     public HttpRequest post(URI uri, String... headers) {
-        return request(uri, headers).POST(HttpRequest.BodyPublishers.ofByteArray(complete())).build();
+        return request(uri, headers).POST(HttpRequest.BodyPublishers.ofByteArray(bytes())).build();
     }
 
     /** A POST of this body without Content-Length: HTTP/1.1 sends it chunked. */
     public HttpRequest postChunked(URI uri) {
-        byte[] complete = complete();
+        byte[] complete = bytes();
         return request(uri).POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(complete)))
                 .build();
     }
@@ -71,7 +73,8 @@ public final class MultipartBody {
                 .timeout(Duration.ofSeconds(30));
     }
 
-    private byte[] complete() {
+    /** The whole body, closing delimiter included. */
+    public byte[] bytes() {
         return join(body.toByteArray(), ("--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.US_ASCII));
     }
 

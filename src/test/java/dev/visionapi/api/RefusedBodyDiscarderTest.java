@@ -1,0 +1,87 @@
+package dev.visionapi.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+
+import org.junit.jupiter.api.Test;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+
+class RefusedBodyDiscarderTest {
+
+    private final RefusedBodyDiscarder discarder = new RefusedBodyDiscarder();
+    private final EmbeddedChannel channel = new EmbeddedChannel(discarder);
+
+    @Test
+    void theRestOfARefusedBodyIsReleasedAndItsRequestEndsEmpty() {
+        HttpRequest refused = request();
+        channel.writeInbound(refused);
+        HttpContent before = content("before the refusal");
+        channel.writeInbound(before);
+
+        assertThat(discarder.dropRestOf(refused.headers())).isTrue();
+        ByteBuf middle = Unpooled.copiedBuffer("dropped", StandardCharsets.US_ASCII);
+        ByteBuf end = Unpooled.copiedBuffer("dropped too", StandardCharsets.US_ASCII);
+        channel.writeInbound(new DefaultHttpContent(middle), new DefaultLastHttpContent(end));
+
+        assertThat((Object) channel.readInbound()).isSameAs(refused);
+        assertThat((Object) channel.readInbound()).isSameAs(before);
+        assertThat((Object) channel.readInbound()).isSameAs(LastHttpContent.EMPTY_LAST_CONTENT);
+        assertThat((Object) channel.readInbound()).isNull();
+        assertThat(middle.refCnt()).isZero();
+        assertThat(end.refCnt()).isZero();
+        before.release();
+    }
+
+    @Test
+    void theNextRequestOnTheConnectionPassesWhole() {
+        HttpRequest refused = request();
+        channel.writeInbound(refused);
+        discarder.dropRestOf(refused.headers());
+        channel.writeInbound(content("dropped"), new DefaultLastHttpContent());
+        channel.inboundMessages().clear();
+
+        HttpRequest next = request();
+        HttpContent body = content("kept");
+        LastHttpContent end = new DefaultLastHttpContent(Unpooled.copiedBuffer("kept too", StandardCharsets.US_ASCII));
+        channel.writeInbound(next, body, end);
+
+        assertThat(channel.inboundMessages()).containsExactly(next, body, end);
+        assertThat(body.refCnt()).isOne();
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void aRequestWhoseBodyHasEndedOrWhoseHeadWasNotSeenIsLeftToVertx() {
+        HttpRequest ended = request();
+        channel.writeInbound(ended, new DefaultLastHttpContent());
+
+        assertThat(discarder.dropRestOf(ended.headers())).isFalse();
+        assertThat(discarder.dropRestOf(request().headers())).isFalse();
+
+        HttpRequest next = request();
+        HttpContent body = content("kept");
+        channel.writeInbound(next, body);
+        assertThat(channel.inboundMessages()).endsWith(next, body);
+        channel.finishAndReleaseAll();
+    }
+
+    private static HttpRequest request() {
+        return new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/v1/analyses");
+    }
+
+    private static HttpContent content(String text) {
+        return new DefaultHttpContent(Unpooled.copiedBuffer(text, StandardCharsets.US_ASCII));
+    }
+}
