@@ -92,11 +92,14 @@ public class MultipartReceiver {
                     "Over HTTP/2, send the form with its Content-Length."));
             return;
         }
-        RefusedBodyDiscarder.install(request);
+        RefusedBodyDiscarder discarder = RefusedBodyDiscarder.installOn(request);
         InFlightLimiter.Admission admission;
         try {
             admission = limiter.admit(Math.max(declared, 0));
         } catch (ProblemException overloaded) {
+            if (discarder != null) {
+                discarder.dropRestOf(request.headers()); // what Vert.x has not been handed yet, dropped as it arrives
+            }
             refuseUnread(context, overloaded);
             return;
         }
@@ -104,12 +107,8 @@ public class MultipartReceiver {
         new Reception(context, admission, declared, boundaryOf(type)).start();
     }
 
-    /**
-     * Drained, not held: the connection stays usable and the refusal costs no memory. What Vert.x has not yet been
-     * handed of the body is dropped as it arrives, when the connection's {@link RefusedBodyDiscarder} can.
-     */
+    /** Drained, not held: the connection stays usable and the refusal costs no memory. */
     private static void refuseUnread(RoutingContext context, ProblemException problem) {
-        RefusedBodyDiscarder.discardRestOf(context.request());
         context.request().handler(chunk -> {
         });
         context.request().resume();

@@ -31,31 +31,17 @@ final class RefusedBodyDiscarder extends ChannelInboundHandlerAdapter {
     private boolean discarding;
 
     /**
-     * Installs the discarder on the request's connection if it is HTTP/1.x and has none yet; the request itself is
-     * past it, so only later ones on the connection can be discarded.
+     * The discarder of the request's connection, installed if it has none yet; null over HTTP/2 or on a connection
+     * that is not Vert.x's {@link ConnectionBase}. A discarder installed now is past the request's head, so only the
+     * later requests on the connection can have their bodies dropped.
      */
-    static void install(HttpServerRequest request) {
-        discarderOf(request, true);
-    }
-
-    /**
-     * Drops what is still to come of the request's body, if the connection's discarder has seen its head and not yet
-     * its end; otherwise Vert.x hands the body on as usual.
-     */
-    static void discardRestOf(HttpServerRequest request) {
-        RefusedBodyDiscarder discarder = discarderOf(request, false);
-        if (discarder != null) {
-            discarder.dropRestOf(request.headers());
-        }
-    }
-
-    private static RefusedBodyDiscarder discarderOf(HttpServerRequest request, boolean install) {
+    static RefusedBodyDiscarder installOn(HttpServerRequest request) {
         if (request.version() == HttpVersion.HTTP_2 || !(request.connection() instanceof ConnectionBase connection)) {
             return null;
         }
         ChannelPipeline pipeline = connection.channel().pipeline();
         RefusedBodyDiscarder discarder = (RefusedBodyDiscarder) pipeline.get(NAME);
-        if (discarder == null && install) {
+        if (discarder == null) {
             discarder = new RefusedBodyDiscarder();
             pipeline.addBefore(connection.channelHandlerContext().name(), NAME, discarder);
         }
@@ -63,8 +49,9 @@ final class RefusedBodyDiscarder extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * Drops the rest of the body of the request with these headers if it is the one being decoded and its end has
-     * not come yet; false when it is not.
+     * Drops the rest of the body of the request with these headers (compared by identity: Vert.x's request serves
+     * Netty's headers object) if it is the one being decoded and its end has not come yet; false when it is not, and
+     * Vert.x hands the body on as usual.
      */
     boolean dropRestOf(Object headers) {
         if (headers != current || currentEnded) {
