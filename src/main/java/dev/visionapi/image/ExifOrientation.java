@@ -16,7 +16,6 @@ import com.twelvemonkeys.imageio.metadata.jpeg.JPEGSegment;
 import com.twelvemonkeys.imageio.metadata.jpeg.JPEGSegmentUtil;
 import com.twelvemonkeys.imageio.metadata.tiff.TIFF;
 import com.twelvemonkeys.imageio.metadata.tiff.TIFFReader;
-import com.twelvemonkeys.imageio.stream.ByteArrayImageInputStream;
 
 /**
  * The EXIF orientation of a JPEG (1 to 8, 1 meaning upright) and the transform that makes its pixels upright.
@@ -31,7 +30,7 @@ final class ExifOrientation {
 
     /** The orientation stored in a JPEG's EXIF segment; {@link #UPRIGHT} when there is none or it is unreadable. */
     static int of(byte[] jpeg) {
-        try (ImageInputStream input = new ByteArrayImageInputStream(jpeg)) {
+        try (ImageInputStream input = new ImageBytesInputStream(jpeg)) {
             List<JPEGSegment> exif = JPEGSegmentUtil.readSegments(input, JPEG.APP1, "Exif");
             if (exif.isEmpty()) {
                 return UPRIGHT;

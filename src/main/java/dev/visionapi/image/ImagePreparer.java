@@ -14,8 +14,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
-import com.twelvemonkeys.imageio.stream.ByteArrayImageInputStream;
-
 import dev.visionapi.api.ProblemException;
 import dev.visionapi.api.ProblemType;
 import dev.visionapi.config.ImagesConfig;
@@ -56,7 +54,7 @@ public class ImagePreparer {
                 .orElseThrow(() -> new ProblemException(ProblemType.UNSUPPORTED_MEDIA_TYPE,
                         "'%s' is not a PNG, JPEG, GIF, WebP, BMP or TIFF image.".formatted(upload.name())));
         ImageReader reader = readerFor(format, upload);
-        try (ByteArrayImageInputStream input = new ByteArrayImageInputStream(bytes)) {
+        try (ImageBytesInputStream input = new ImageBytesInputStream(bytes)) {
             // Header only: width and height without any pixel data, so a bomb is refused before it can explode.
             reader.setInput(input, false, true);
             Size stored = headerSize(reader, upload, format);
