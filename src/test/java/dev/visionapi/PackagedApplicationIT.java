@@ -37,7 +37,7 @@ class PackagedApplicationIT {
 
     private static final Path JAR = Path.of("target", "image-understanding-api-runner.jar");
 
-    private static final String BOUNDARY = "shutdown-test";
+    private static final String BOUNDARY = "packaged-application-test";
 
     private Vertx vertx;
     private BedrockEmulator emulator;
