@@ -2,7 +2,7 @@
 # Makes the AppCDS archive of the packaged service with a training run: starts it with -XX:ArchiveClassesAtExit,
 # waits until it has started and answered a readiness probe, and stops it; the JVM writes the archive as it exits.
 # The archive holds the ~9,500 classes a start loads (all of them: the service is one jar on the class path), already
-# parsed and verified, which takes the time to ready from 3.3-3.9 s to 1.6-2.0 s on the 2-core build machine. Start
+# parsed and verified, which takes the time to ready from 3.2-3.5 s to 1.2-1.7 s on the 2-core build machine. Start
 # the service with -XX:SharedArchiveFile=<archive> on the same JVM build; give the jar here by its absolute path (then
 # any working directory works) or exactly as the service's -jar will. A JVM that cannot use the archive (another
 # build, a rebuilt or moved jar) says so in a warning and starts without it.
