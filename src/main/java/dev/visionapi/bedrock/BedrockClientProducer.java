@@ -33,6 +33,8 @@ import software.amazon.awssdk.core.client.config.ClientAsyncConfiguration;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.client.config.SdkAdvancedAsyncClientOption;
 import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.http.Protocol;
+import software.amazon.awssdk.http.ProtocolNegotiation;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
@@ -88,16 +90,9 @@ public class BedrockClientProducer {
     @Produces
     @Singleton
     BedrockRuntimeAsyncClient bedrockClient() {
-        NettyNioAsyncHttpClient.Builder http = NettyNioAsyncHttpClient.builder()
-                .maxConcurrency(config.maxConcurrency())
-                // The SDK's 30 s read timeout would cut long generations; the overall deadline governs instead.
-                .readTimeout(config.timeout())
-                .writeTimeout(config.timeout())
-                .connectionAcquisitionTimeout(config.timeout())
-                .protocol(config.protocol());
         BedrockRuntimeAsyncClientBuilder builder = BedrockRuntimeAsyncClient.builder()
                 // httpClientBuilder, not httpClient: the SDK then applies Bedrock's own defaults to what is not set here.
-                .httpClientBuilder(http)
+                .httpClientBuilder(httpClient(config))
                 // Completions run on the SDK's Netty thread instead of hopping to its own pool: what follows them
                 // (mapping the answer, writing the response) never blocks.
                 .asyncConfiguration(ClientAsyncConfiguration.builder()
@@ -127,6 +122,25 @@ public class BedrockClientProducer {
         }
         endpoint.ifPresent(builder::endpointOverride);
         return builder.credentialsProvider(credentials).build();
+    }
+
+    /** The HTTP client towards Bedrock: its protocol, pool and timeouts. */
+    static NettyNioAsyncHttpClient.Builder httpClient(BedrockConfig config) {
+        NettyNioAsyncHttpClient.Builder http = NettyNioAsyncHttpClient.builder()
+                .maxConcurrency(config.maxConcurrency())
+                // The SDK's 30 s read timeout would cut long generations; the overall deadline governs instead.
+                .readTimeout(config.timeout())
+                .writeTimeout(config.timeout())
+                .connectionAcquisitionTimeout(config.timeout())
+                .protocol(config.protocol());
+        if (config.protocol() == Protocol.HTTP1_1) {
+            // Bedrock's defaults in the SDK ask for ALPN, which the SDK's Netty client supports for HTTP/2 only: over
+            // TLS with HTTP/1.1 it would close every new connection before its handshake. HTTP/1.1 needs no
+            // negotiation (it is what a TLS connection without ALPN speaks), and the SDK then skips its check of
+            // the JDK's ALPN support, a tenth of a second at start-up.
+            http.protocolNegotiation(ProtocolNegotiation.ASSUME_PROTOCOL);
+        }
+        return http;
     }
 
     void close(@Disposes BedrockRuntimeAsyncClient client) {

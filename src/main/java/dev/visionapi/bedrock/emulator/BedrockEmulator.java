@@ -14,11 +14,12 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.net.KeyCertOptions;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 
 /**
  * A stand-in for the Bedrock runtime API on loopback, speaking its wire protocol: Converse as restJson1 over HTTP/1.1
- * or h2c, ConverseStream as {@code application/vnd.amazon.eventstream}, errors in {@code x-amzn-ErrorType}. The real AWS SDK client talks to it unchanged. It serves the dev mode when no
+ * or h2c (or over TLS, HTTP/2 negotiated by ALPN), ConverseStream as {@code application/vnd.amazon.eventstream}, errors in {@code x-amzn-ErrorType}. The real AWS SDK client talks to it unchanged. It serves the dev mode when no
  * AWS credentials are found, and the integration tests, which give it a scripted {@link ConverseHandler}. Like
  * Bedrock, it answers 403 to a request not signed (SigV4, body included) with the credentials it is given.
  */
@@ -39,33 +40,49 @@ public final class BedrockEmulator implements AutoCloseable {
     private final ConverseHandler handler;
     private final SignatureCheck signatures;
     private final HttpServer server;
+    private final boolean tls;
     private final AtomicInteger openStreams = new AtomicInteger();
     private final AtomicInteger abandonedStreams = new AtomicInteger();
 
-    private BedrockEmulator(Vertx vertx, AwsCredentialsIdentity credentials, ConverseHandler handler) {
+    private BedrockEmulator(Vertx vertx, AwsCredentialsIdentity credentials, ConverseHandler handler,
+            KeyCertOptions tls) {
         this.vertx = vertx;
         this.handler = handler;
         this.signatures = new SignatureCheck(credentials);
-        this.server = vertx.createHttpServer(new HttpServerOptions()
+        this.tls = tls != null;
+        HttpServerOptions options = new HttpServerOptions()
                 .setHost("127.0.0.1")
                 .setPort(0)
-                .setInitialSettings(new Http2Settings().setMaxConcurrentStreams(MAX_STREAMS_PER_CONNECTION)))
-                .requestHandler(this::route);
+                .setInitialSettings(new Http2Settings().setMaxConcurrentStreams(MAX_STREAMS_PER_CONNECTION));
+        if (this.tls) {
+            // As Bedrock: HTTP/2 when the client asks for it by ALPN, HTTP/1.1 otherwise.
+            options.setSsl(true).setUseAlpn(true).setKeyCertOptions(tls);
+        }
+        this.server = vertx.createHttpServer(options).requestHandler(this::route);
     }
 
     /**
-     * Starts an emulator on a free loopback port that accepts requests signed with these credentials; blocks until it
-     * listens, so call it at start-up only.
+     * Starts an emulator on a free loopback port that accepts requests signed with these credentials, over HTTP/1.1 or
+     * h2c; blocks until it listens, so call it at start-up only.
      */
     public static BedrockEmulator start(Vertx vertx, AwsCredentialsIdentity credentials, ConverseHandler handler) {
-        BedrockEmulator emulator = new BedrockEmulator(vertx, credentials, handler);
+        return listening(new BedrockEmulator(vertx, credentials, handler, null));
+    }
+
+    /** As {@link #start}, but over TLS with this key and certificate, as Bedrock itself is reached. */
+    public static BedrockEmulator startWithTls(Vertx vertx, AwsCredentialsIdentity credentials,
+            ConverseHandler handler, KeyCertOptions keyAndCertificate) {
+        return listening(new BedrockEmulator(vertx, credentials, handler, keyAndCertificate));
+    }
+
+    private static BedrockEmulator listening(BedrockEmulator emulator) {
         emulator.server.listen().toCompletionStage().toCompletableFuture().join();
         return emulator;
     }
 
     /** The URL to use as {@code bedrock.endpoint-override}. */
     public URI endpoint() {
-        return URI.create("http://127.0.0.1:" + server.actualPort());
+        return URI.create((tls ? "https" : "http") + "://127.0.0.1:" + server.actualPort());
     }
 
     /** ConverseStream responses being written right now. */
