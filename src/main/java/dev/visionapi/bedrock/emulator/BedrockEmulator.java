@@ -19,7 +19,8 @@ import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 
 /**
  * A stand-in for the Bedrock runtime API on loopback, speaking its wire protocol: Converse as restJson1 over HTTP/1.1
- * or h2c (or over TLS, HTTP/2 negotiated by ALPN), ConverseStream as {@code application/vnd.amazon.eventstream}, errors in {@code x-amzn-ErrorType}. The real AWS SDK client talks to it unchanged. It serves the dev mode when no
+ * or h2c (or over TLS, HTTP/2 negotiated by ALPN), ConverseStream as {@code application/vnd.amazon.eventstream},
+ * errors in {@code x-amzn-ErrorType}. The real AWS SDK client talks to it unchanged. It serves the dev mode when no
  * AWS credentials are found, and the integration tests, which give it a scripted {@link ConverseHandler}. Like
  * Bedrock, it answers 403 to a request not signed (SigV4, body included) with the credentials it is given.
  */
@@ -45,18 +46,18 @@ public final class BedrockEmulator implements AutoCloseable {
     private final AtomicInteger abandonedStreams = new AtomicInteger();
 
     private BedrockEmulator(Vertx vertx, AwsCredentialsIdentity credentials, ConverseHandler handler,
-            KeyCertOptions tls) {
+            KeyCertOptions keyAndCertificate) {
         this.vertx = vertx;
         this.handler = handler;
         this.signatures = new SignatureCheck(credentials);
-        this.tls = tls != null;
+        this.tls = keyAndCertificate != null;
         HttpServerOptions options = new HttpServerOptions()
                 .setHost("127.0.0.1")
                 .setPort(0)
                 .setInitialSettings(new Http2Settings().setMaxConcurrentStreams(MAX_STREAMS_PER_CONNECTION));
         if (this.tls) {
             // As Bedrock: HTTP/2 when the client asks for it by ALPN, HTTP/1.1 otherwise.
-            options.setSsl(true).setUseAlpn(true).setKeyCertOptions(tls);
+            options.setSsl(true).setUseAlpn(true).setKeyCertOptions(keyAndCertificate);
         }
         this.server = vertx.createHttpServer(options).requestHandler(this::route);
     }
