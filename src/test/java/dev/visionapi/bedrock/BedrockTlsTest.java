@@ -36,6 +36,7 @@ import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
 import software.amazon.awssdk.services.bedrockruntime.model.ContentBlock;
 import software.amazon.awssdk.services.bedrockruntime.model.ConversationRole;
 import software.amazon.awssdk.services.bedrockruntime.model.ConverseResponse;
+import software.amazon.awssdk.services.bedrockruntime.model.ConverseStreamResponseHandler;
 import software.amazon.awssdk.services.bedrockruntime.model.Message;
 
 /**
@@ -48,6 +49,7 @@ class BedrockTlsTest {
 
     private static final String KEY_STORE = "/tls/bedrock-emulator.p12";
     private static final String KEY_STORE_PASSWORD = "emulator";
+    private static final String ANSWER = "A tabby cat sits on a windowsill in the sun.";
 
     private static Vertx vertx;
     private static BedrockEmulator emulator;
@@ -56,7 +58,7 @@ class BedrockTlsTest {
     static void startEmulator() {
         vertx = Vertx.vertx();
         emulator = BedrockEmulator.startWithTls(vertx, CREDENTIALS,
-                call -> Future.succeededFuture(EmulatorReply.answer("A cat on a windowsill.", 1200, 7)),
+                call -> Future.succeededFuture(EmulatorReply.answer(ANSWER, 1200, 7)),
                 new PfxOptions().setValue(Buffer.buffer(keyStoreBytes())).setPassword(KEY_STORE_PASSWORD));
     }
 
@@ -68,7 +70,7 @@ class BedrockTlsTest {
 
     @ParameterizedTest
     @EnumSource(Protocol.class)
-    void aCallIsAnsweredOverTls(Protocol protocol) throws Exception {
+    void aConverseCallIsAnsweredOverTls(Protocol protocol) throws Exception {
         try (BedrockRuntimeAsyncClient client = clientWith(protocol)) {
             ConverseResponse response = client.converse(request -> request
                     .modelId("us.anthropic.claude-sonnet-4-5-20250929-v1:0")
@@ -78,9 +80,31 @@ class BedrockTlsTest {
                             .build()))
                     .get(30, TimeUnit.SECONDS);
 
-            assertThat(response.output().message().content().get(0).text()).isEqualTo("A cat on a windowsill.");
+            assertThat(response.output().message().content().get(0).text()).isEqualTo(ANSWER);
             assertThat(response.usage().outputTokens()).isEqualTo(7);
         }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Protocol.class)
+    void aStreamIsAnsweredOverTls(Protocol protocol) throws Exception {
+        StringBuilder text = new StringBuilder();
+        try (BedrockRuntimeAsyncClient client = clientWith(protocol)) {
+            client.converseStream(request -> request
+                            .modelId("us.anthropic.claude-sonnet-4-5-20250929-v1:0")
+                            .messages(Message.builder()
+                                    .role(ConversationRole.USER)
+                                    .content(ContentBlock.fromText("Describe the image."))
+                                    .build()),
+                    ConverseStreamResponseHandler.builder()
+                            .subscriber(ConverseStreamResponseHandler.Visitor.builder()
+                                    .onContentBlockDelta(delta -> text.append(delta.delta().text()))
+                                    .build())
+                            .build())
+                    .get(30, TimeUnit.SECONDS);
+        }
+
+        assertThat(text).hasToString(ANSWER);
     }
 
     private static BedrockRuntimeAsyncClient clientWith(Protocol protocol) {
