@@ -41,14 +41,20 @@ import software.amazon.awssdk.services.bedrockruntime.model.Message;
 
 /**
  * Bedrock is reached over TLS, which the other integration tests (plain HTTP into the emulator) do not cover: the real
- * SDK client with the service's HTTP client settings, against the emulator serving TLS with a test certificate
+ * SDK client with the service's HTTP client settings calls Converse and ConverseStream on the emulator serving TLS,
+ * with each HTTP version {@code bedrock.protocol} offers. The emulator's certificate is a test one
  * ({@code src/test/resources/tls/bedrock-emulator.p12}: made with keytool for 127.0.0.1, valid until 2126, password
- * {@code emulator}), with each HTTP version {@code bedrock.protocol} offers.
+ * {@code emulator}).
  */
 class BedrockTlsTest {
 
     private static final String KEY_STORE = "/tls/bedrock-emulator.p12";
     private static final String KEY_STORE_PASSWORD = "emulator";
+    private static final String MODEL = "us.anthropic.claude-sonnet-4-5-20250929-v1:0";
+    private static final Message QUESTION = Message.builder()
+            .role(ConversationRole.USER)
+            .content(ContentBlock.fromText("Describe the image."))
+            .build();
     private static final String ANSWER = "A tabby cat sits on a windowsill in the sun.";
 
     private static Vertx vertx;
@@ -72,12 +78,7 @@ class BedrockTlsTest {
     @EnumSource(Protocol.class)
     void aConverseCallIsAnsweredOverTls(Protocol protocol) throws Exception {
         try (BedrockRuntimeAsyncClient client = clientWith(protocol)) {
-            ConverseResponse response = client.converse(request -> request
-                    .modelId("us.anthropic.claude-sonnet-4-5-20250929-v1:0")
-                    .messages(Message.builder()
-                            .role(ConversationRole.USER)
-                            .content(ContentBlock.fromText("Describe the image."))
-                            .build()))
+            ConverseResponse response = client.converse(request -> request.modelId(MODEL).messages(QUESTION))
                     .get(30, TimeUnit.SECONDS);
 
             assertThat(response.output().message().content().get(0).text()).isEqualTo(ANSWER);
@@ -90,12 +91,7 @@ class BedrockTlsTest {
     void aStreamIsAnsweredOverTls(Protocol protocol) throws Exception {
         StringBuilder text = new StringBuilder();
         try (BedrockRuntimeAsyncClient client = clientWith(protocol)) {
-            client.converseStream(request -> request
-                            .modelId("us.anthropic.claude-sonnet-4-5-20250929-v1:0")
-                            .messages(Message.builder()
-                                    .role(ConversationRole.USER)
-                                    .content(ContentBlock.fromText("Describe the image."))
-                                    .build()),
+            client.converseStream(request -> request.modelId(MODEL).messages(QUESTION),
                     ConverseStreamResponseHandler.builder()
                             .subscriber(ConverseStreamResponseHandler.Visitor.builder()
                                     .onContentBlockDelta(delta -> text.append(delta.delta().text()))
