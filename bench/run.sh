@@ -106,17 +106,10 @@ start_upstream() { # $1 latency ms
     upstream=$(grep -m1 '^http' "$work/upstream.out")
 }
 
-# Start-up is timed with a readiness probe made of bash builtins (a request over /dev/tcp, a pause that reads an idle
+# Start-up is timed with a readiness probe made of bash builtins (docker/http-probe.sh, and a pause that reads an idle
 # pipe with a timeout), as a kubelet probes from outside the pod: a curl every 50 ms took about 23 ms of CPU each, a
 # third of a core, from the starting service on these two cores and slowed its start by 0.3-0.6 s (RESULTS.md).
-answers_ready() {
-    local status
-    exec 3<>/dev/tcp/127.0.0.1/18080 || return 1
-    printf 'GET /q/health/ready HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n' >&3
-    read -r -t 5 status <&3 || true
-    exec 3<&-
-    [[ $status == "HTTP/1.1 200 "* ]]
-}
+source docker/http-probe.sh
 pause_pipe=$(mktemp -u)
 mkfifo "$pause_pipe"
 exec {pause}<>"$pause_pipe"
@@ -141,7 +134,7 @@ start_service() {
         -Dbedrock.endpoint-override="$upstream" \
         -jar "$jar" > "$work/service.log" 2>&1 &
     service_pid=$!
-    until answers_ready 2>/dev/null; do
+    until http_ok 18080 /q/health/ready 2>/dev/null; do
         kill -0 "$service_pid" 2>/dev/null || { cat "$work/service.log" >&2; echo "the service exited" >&2; exit 1; }
         read -r -t 0.01 -u "$pause" || true
     done

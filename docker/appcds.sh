@@ -8,6 +8,8 @@
 # build, a rebuilt or moved jar) says so in a warning and starts without it.
 #   usage: appcds.sh <archive> <path of the service's jar> [port, default 18199] [extra JVM options...]
 set -euo pipefail
+# shellcheck source=docker/http-probe.sh
+source "$(dirname "${BASH_SOURCE[0]}")/http-probe.sh"
 
 archive=$1
 jar=$2
@@ -23,21 +25,12 @@ AWS_ACCESS_KEY_ID=appcds-training AWS_SECRET_ACCESS_KEY=appcds-training \
         -jar "$jar" > "$archive.log" 2>&1 &
 pid=$!
 
-probe() { # GET $1 over bash's /dev/tcp (no curl needed in a JRE image); true when the answer is 200
-    local status
-    exec 3<>"/dev/tcp/127.0.0.1/$port" || return 1
-    printf 'GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' "$1" >&3
-    IFS= read -r status <&3 || true
-    exec 3<&-
-    [[ $status == *" 200 "* ]]
-}
-
 for _ in $(seq 600); do
-    probe /q/health/ready 2>/dev/null && break
+    http_ok "$port" /q/health/ready 2>/dev/null && break
     kill -0 "$pid" 2>/dev/null || { cat "$archive.log" >&2; echo "the training run exited early" >&2; exit 1; }
     sleep 0.1
 done
-probe /q/health/live 2>/dev/null || true
+http_ok "$port" /q/health/live 2>/dev/null || true
 kill -TERM "$pid"
 wait "$pid" || true
 [ -s "$archive" ] || { cat "$archive.log" >&2; echo "no archive was written" >&2; exit 1; }
