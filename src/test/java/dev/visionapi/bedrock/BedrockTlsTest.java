@@ -3,6 +3,7 @@ package dev.visionapi.bedrock;
 import static dev.visionapi.bedrock.emulator.BedrockEmulatorResource.CREDENTIALS;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -122,9 +123,9 @@ class BedrockTlsTest {
     }
 
     private static TrustManager[] trustingTheTestCertificate() {
-        try (InputStream in = BedrockTlsTest.class.getResourceAsStream(KEY_STORE)) {
+        try {
             KeyStore keyStore = KeyStore.getInstance("PKCS12");
-            keyStore.load(in, KEY_STORE_PASSWORD.toCharArray());
+            keyStore.load(new ByteArrayInputStream(keyStoreBytes()), KEY_STORE_PASSWORD.toCharArray());
             TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             trust.init(keyStore);
             return trust.getTrustManagers();
