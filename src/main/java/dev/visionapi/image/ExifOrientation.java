@@ -40,7 +40,12 @@ final class ExifOrientation {
             if (data.read() == -1) {
                 return UPRIGHT;
             }
-            Directory ifd = new TIFFReader().read(ImageIO.createImageInputStream(data));
+            Directory ifd;
+            // Closed at once, as the image's own stream: ImageIO's streams wait for a finalizer otherwise, holding
+            // their cache of the segment through the next collection (see ImageBytesInputStream).
+            try (ImageInputStream segment = ImageIO.createImageInputStream(data)) {
+                ifd = new TIFFReader().read(segment);
+            }
             Entry orientation = ifd.getEntryById(TIFF.TAG_ORIENTATION);
             int value = orientation == null ? UPRIGHT : ((Number) orientation.getValue()).intValue();
             return value >= 1 && value <= 8 ? value : UPRIGHT;
