@@ -23,9 +23,9 @@ import org.jboss.logging.Logger;
 
 import dev.visionapi.config.ImagesConfig;
 import dev.visionapi.ops.InFlightLimiter;
+import io.netty.buffer.ByteBuf;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.MultiMap;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
@@ -36,10 +36,11 @@ import io.vertx.ext.web.RoutingContext;
  * Receives the multipart form of {@code POST /v1/analyses} into memory as it arrives, with Jetty's multipart parser,
  * and hands it to the REST layer as a {@link ReceivedForm}. Admission comes first: an analysis beyond the in-flight
  * or upload-memory limit is refused with 503 before its body is read. The parser hands part content over as slices
- * of the received buffers, so each image is copied once, into an array sized from the declared length; an image
- * over the per-image limit is dropped as it streams in, and the request is answered 413 once its body has been read.
- * Nothing is written to disk. (Vert.x's own decoder, Netty's, copied every image twice more and took a tenth of the
- * service's CPU.)
+ * of the received buffers, so each image is copied once, into an array sized from the declared length: out of
+ * Netty's pooled buffers on an HTTP/1.1 connection that has carried an analysis before ({@link
+ * RequestBodyInterceptor}), otherwise out of the heap copy Vert.x makes of every chunk. An image over the per-image
+ * limit is dropped as it streams in, and the request is answered 413 once its body has been read. Nothing is written
+ * to disk. (Vert.x's own decoder, Netty's, copied every image twice more and took a tenth of the service's CPU.)
  */
 @ApplicationScoped
 public class MultipartReceiver {
@@ -92,19 +93,19 @@ public class MultipartReceiver {
                     "Over HTTP/2, send the form with its Content-Length."));
             return;
         }
-        RefusedBodyDiscarder discarder = RefusedBodyDiscarder.installOn(request);
+        RequestBodyInterceptor interceptor = RequestBodyInterceptor.installOn(request);
         InFlightLimiter.Admission admission;
         try {
             admission = limiter.admit(Math.max(declared, 0));
         } catch (ProblemException overloaded) {
-            if (discarder != null) {
-                discarder.dropRestOf(request.headers()); // what Vert.x has not been handed yet, dropped as it arrives
+            if (interceptor != null) {
+                interceptor.dropRestOf(request.headers()); // what Vert.x has not been handed yet, dropped as it arrives
             }
             refuseUnread(context, overloaded);
             return;
         }
         context.addEndHandler(ended -> admission.close());
-        new Reception(context, admission, declared, boundaryOf(type)).start();
+        new Reception(context, admission, declared, boundaryOf(type)).start(interceptor);
     }
 
     /** Drained, not held: the connection stays usable and the refusal costs no memory. */
@@ -152,11 +153,14 @@ public class MultipartReceiver {
             }
         }
 
-        void start() {
+        /** Takes the body from Netty's buffers through the interceptor where it can, otherwise from Vert.x. */
+        void start(RequestBodyInterceptor interceptor) {
             if (parser == null) {
                 refuse(malformed());
             }
-            request.handler(this::receiveChunk);
+            if (interceptor == null || !interceptor.takeBodyOf(request.headers(), this::receiveChunk)) {
+                request.handler(chunk -> receiveChunk(chunk.getByteBuf()));
+            }
             request.exceptionHandler(failure -> LOG.debugf("Request ended before its form was received: %s",
                     failure.toString()));
             request.endHandler(ended -> finish());
@@ -169,11 +173,12 @@ public class MultipartReceiver {
             request.resume();
         }
 
-        private void receiveChunk(Buffer chunk) {
+        /** Parses the chunk at once: it is not valid after this returns (see onPartContent). */
+        private void receiveChunk(ByteBuf chunk) {
             parsedOffset = received;
-            count(chunk);
+            count(chunk.readableBytes());
             if (refusal == null) {
-                parsing = chunk.getByteBuf().nioBuffer();
+                parsing = chunk.nioBuffer();
                 parser.parse(Content.Chunk.from(parsing, false));
             }
             if (received == declared && request.version() == HttpVersion.HTTP_2) {
@@ -185,8 +190,8 @@ public class MultipartReceiver {
             }
         }
 
-        private void count(Buffer chunk) {
-            received += chunk.length();
+        private void count(int length) {
+            received += length;
             if (declared >= 0 || context.response().ended()) {
                 return;
             }
@@ -238,8 +243,8 @@ public class MultipartReceiver {
         }
 
         /**
-         * Not released: the chunk is a slice of the Vert.x heap buffer being parsed (which the garbage collector
-         * reclaims), and shares that buffer's reference count.
+         * Copied before this returns, never retained: the chunk is a slice of the received buffer, which is Netty's
+         * pooled buffer when the interceptor took the body, released as soon as it has been parsed.
          */
         @Override
         public void onPartContent(Content.Chunk chunk) {

@@ -13,7 +13,8 @@ import java.time.Duration;
  */
 public final class MultipartBody {
 
-    private static final String BOUNDARY = "test-boundary-7MA4YWxkTrZu0gW";
+    /** The boundary of every body built with {@link #field} and {@link #file}. */
+    public static final String BOUNDARY = "test-boundary-7MA4YWxkTrZu0gW";
     /** The Content-Type of every body built with {@link #field} and {@link #file}. */
     public static final String CONTENT_TYPE = "multipart/form-data; boundary=" + BOUNDARY;
 

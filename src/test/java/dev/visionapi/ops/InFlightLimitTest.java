@@ -17,14 +17,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import dev.visionapi.api.MultipartBody;
+import dev.visionapi.api.RawHttpConnection;
 import dev.visionapi.bedrock.emulator.BedrockEmulatorResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -131,16 +130,17 @@ class InFlightLimitTest {
         }
         MultipartBody large = largeForm();
 
-        try (Socket socket = new Socket(analyses.getHost(), analyses.getPort())) {
-            socket.setSoTimeout(10_000);
-            // The first of them is drained by Vert.x, the second dropped as it arrives (RefusedBodyDiscarder); both
+        try (RawHttpConnection connection = new RawHttpConnection(analyses)) {
+            // The first of them is drained by Vert.x, the second dropped as it arrives (RequestBodyInterceptor); both
             // leave the connection at the start of the next request.
-            assertThat(exchange(socket, large)).startsWith("HTTP/1.1 503").contains("urn:visionapi:problem:overloaded");
-            assertThat(exchange(socket, large)).startsWith("HTTP/1.1 503").contains("urn:visionapi:problem:overloaded");
+            assertThat(connection.exchange(large)).startsWith("HTTP/1.1 503")
+                    .contains("urn:visionapi:problem:overloaded");
+            assertThat(connection.exchange(large)).startsWith("HTTP/1.1 503")
+                    .contains("urn:visionapi:problem:overloaded");
             underWay.forEach(CompletableFuture::join);
             bedrock().latency(Duration.ZERO);
 
-            assertThat(exchange(socket, form)).startsWith("HTTP/1.1 200").contains("\"text\"");
+            assertThat(connection.exchange(form)).startsWith("HTTP/1.1 200").contains("\"text\"");
         }
     }
 
@@ -194,32 +194,5 @@ class InFlightLimitTest {
             // A reset after the answer: what arrived before it is the answer.
         }
         return received.toString(StandardCharsets.US_ASCII);
-    }
-
-    /**
-     * Posts a form over the socket's HTTP/1.1 connection, which stays open, and returns the response (status line,
-     * headers, body) read to the end of its declared length.
-     */
-    private String exchange(Socket socket, MultipartBody form) throws IOException {
-        byte[] body = form.bytes();
-        OutputStream out = socket.getOutputStream();
-        out.write(("POST " + analyses.getPath() + " HTTP/1.1\r\nHost: " + analyses.getAuthority()
-                + "\r\nContent-Type: " + MultipartBody.CONTENT_TYPE
-                + "\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-        out.write(body);
-        out.flush();
-        InputStream in = socket.getInputStream();
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
-            int next = in.read();
-            if (next < 0) {
-                throw new IOException("The connection closed within a response's head: " + head);
-            }
-            head.write(next);
-        }
-        String headers = head.toString(StandardCharsets.US_ASCII);
-        Matcher length = Pattern.compile("(?i)content-length: *(\\d+)").matcher(headers);
-        assertThat(length.find()).as("a declared length in %s", headers).isTrue();
-        return headers + new String(in.readNBytes(Integer.parseInt(length.group(1))), StandardCharsets.UTF_8);
     }
 }

@@ -1,6 +1,7 @@
 package dev.visionapi.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 
@@ -18,10 +19,10 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 
-class RefusedBodyDiscarderTest {
+class RequestBodyInterceptorTest {
 
-    private final RefusedBodyDiscarder discarder = new RefusedBodyDiscarder();
-    private final EmbeddedChannel channel = new EmbeddedChannel(discarder);
+    private final RequestBodyInterceptor interceptor = new RequestBodyInterceptor();
+    private final EmbeddedChannel channel = new EmbeddedChannel(interceptor);
 
     @Test
     void theRestOfARefusedBodyIsReleasedAndItsRequestEndsEmpty() {
@@ -30,7 +31,7 @@ class RefusedBodyDiscarderTest {
         HttpContent before = content("before the refusal");
         channel.writeInbound(before);
 
-        assertThat(discarder.dropRestOf(refused.headers())).isTrue();
+        assertThat(interceptor.dropRestOf(refused.headers())).isTrue();
         ByteBuf middle = Unpooled.copiedBuffer("dropped", StandardCharsets.US_ASCII);
         ByteBuf end = Unpooled.copiedBuffer("dropped too", StandardCharsets.US_ASCII);
         channel.writeInbound(new DefaultHttpContent(middle), new DefaultLastHttpContent(end));
@@ -48,7 +49,7 @@ class RefusedBodyDiscarderTest {
     void theNextRequestOnTheConnectionPassesWhole() {
         HttpRequest refused = request();
         channel.writeInbound(refused);
-        discarder.dropRestOf(refused.headers());
+        interceptor.dropRestOf(refused.headers());
         channel.writeInbound(content("dropped"), new DefaultLastHttpContent());
         channel.inboundMessages().clear();
 
@@ -67,13 +68,68 @@ class RefusedBodyDiscarderTest {
         HttpRequest ended = request();
         channel.writeInbound(ended, new DefaultLastHttpContent());
 
-        assertThat(discarder.dropRestOf(ended.headers())).isFalse();
-        assertThat(discarder.dropRestOf(request().headers())).isFalse();
+        assertThat(interceptor.dropRestOf(ended.headers())).isFalse();
+        assertThat(interceptor.dropRestOf(request().headers())).isFalse();
 
         HttpRequest next = request();
         HttpContent body = content("kept");
         channel.writeInbound(next, body);
         assertThat(channel.inboundMessages()).endsWith(next, body);
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void aTakenBodyGoesToItsTakerInOrderAndVertxSeesOnlyItsEnd() {
+        HttpRequest admitted = request();
+        channel.writeInbound(admitted);
+        StringBuilder taken = new StringBuilder();
+
+        assertThat(interceptor.takeBodyOf(admitted.headers(),
+                chunk -> taken.append(chunk.toString(StandardCharsets.US_ASCII)))).isTrue();
+        HttpContent first = content("first, ");
+        LastHttpContent end = new DefaultLastHttpContent(Unpooled.copiedBuffer("last", StandardCharsets.US_ASCII));
+        channel.writeInbound(first, end);
+
+        assertThat(taken).hasToString("first, last");
+        assertThat(channel.inboundMessages()).containsExactly(admitted, LastHttpContent.EMPTY_LAST_CONTENT);
+        assertThat(first.refCnt()).isZero();
+        assertThat(end.refCnt()).isZero();
+
+        HttpRequest next = request();
+        HttpContent body = content("kept");
+        channel.writeInbound(next, body);
+        assertThat(taken).hasToString("first, last");
+        assertThat(channel.inboundMessages()).endsWith(next, body);
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void aBodyOfWhichVertxHasBeenHandedSomeIsLeftToVertx() {
+        HttpRequest deferred = request();
+        HttpContent before = content("handed on");
+        channel.writeInbound(deferred, before);
+
+        assertThat(interceptor.takeBodyOf(deferred.headers(), chunk -> {
+        })).isFalse();
+        HttpContent after = content("handed on too");
+        channel.writeInbound(after);
+
+        assertThat(channel.inboundMessages()).containsExactly(deferred, before, after);
+        assertThat(after.refCnt()).isOne();
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void aChunkIsReleasedEvenWhenItsTakerFails() {
+        HttpRequest admitted = request();
+        channel.writeInbound(admitted);
+        interceptor.takeBodyOf(admitted.headers(), chunk -> {
+            throw new IllegalStateException("the taker failed");
+        });
+        HttpContent chunk = content("taken");
+
+        assertThatThrownBy(() -> channel.writeInbound(chunk)).hasMessage("the taker failed");
+        assertThat(chunk.refCnt()).isZero();
         channel.finishAndReleaseAll();
     }
 
