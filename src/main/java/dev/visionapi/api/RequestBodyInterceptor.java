@@ -95,16 +95,13 @@ final class RequestBodyInterceptor extends ChannelInboundHandlerAdapter {
             boolean last = content instanceof LastHttpContent;
             currentEnded |= last;
             if (taker != null && content.decoderResult().isSuccess()) {
-                Consumer<ByteBuf> receiver = taker;
-                if (last) {
-                    taker = null;
-                }
                 try {
-                    receiver.accept(content.content());
+                    taker.accept(content.content());
                 } finally {
                     content.release();
                 }
                 if (last) {
+                    taker = null;
                     context.fireChannelRead(LastHttpContent.EMPTY_LAST_CONTENT);
                 }
                 return;

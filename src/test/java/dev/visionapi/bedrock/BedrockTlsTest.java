@@ -60,13 +60,17 @@ class BedrockTlsTest {
 
     private static Vertx vertx;
     private static BedrockEmulator emulator;
+    /** What the clients trust: the emulator's certificate, from the same key store. */
+    private static TrustManager[] trustManagers;
 
     @BeforeAll
     static void startEmulator() {
+        byte[] keyStore = keyStoreBytes();
+        trustManagers = trusting(keyStore);
         vertx = Vertx.vertx();
         emulator = BedrockEmulator.startWithTls(vertx, CREDENTIALS,
                 call -> Future.succeededFuture(EmulatorReply.answer(ANSWER, 1200, 7)),
-                new PfxOptions().setValue(Buffer.buffer(keyStoreBytes())).setPassword(KEY_STORE_PASSWORD));
+                new PfxOptions().setValue(Buffer.buffer(keyStore)).setPassword(KEY_STORE_PASSWORD));
     }
 
     @AfterAll
@@ -114,7 +118,7 @@ class BedrockTlsTest {
         return BedrockRuntimeAsyncClient.builder()
                 // As the producer passes it: the SDK adds Bedrock's own HTTP defaults to what it does not set.
                 .httpClientBuilder(BedrockClientProducer.httpClient(config)
-                        .tlsTrustManagersProvider(BedrockTlsTest::trustingTheTestCertificate))
+                        .tlsTrustManagersProvider(() -> trustManagers))
                 .region(Region.US_EAST_1)
                 .endpointOverride(emulator.endpoint())
                 .credentialsProvider(StaticCredentialsProvider.create(
@@ -122,10 +126,10 @@ class BedrockTlsTest {
                 .build();
     }
 
-    private static TrustManager[] trustingTheTestCertificate() {
+    private static TrustManager[] trusting(byte[] keyStoreBytes) {
         try {
             KeyStore keyStore = KeyStore.getInstance("PKCS12");
-            keyStore.load(new ByteArrayInputStream(keyStoreBytes()), KEY_STORE_PASSWORD.toCharArray());
+            keyStore.load(new ByteArrayInputStream(keyStoreBytes), KEY_STORE_PASSWORD.toCharArray());
             TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             trust.init(keyStore);
             return trust.getTrustManagers();
