@@ -3,6 +3,7 @@ package dev.visionapi.analysis;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -17,6 +18,7 @@ import dev.visionapi.bedrock.ModelCatalog;
 import dev.visionapi.bedrock.ModelProfile;
 import dev.visionapi.bedrock.ModelStreamEvent;
 import dev.visionapi.config.ImagesConfig;
+import dev.visionapi.image.CheckedImage;
 import dev.visionapi.image.ImagePreparer;
 import dev.visionapi.image.ImageUpload;
 import dev.visionapi.image.PreparedImage;
@@ -25,7 +27,7 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /**
- * Runs one analysis: checks the request, prepares the images on a worker thread, asks the model, and reports.
+ * Runs one analysis: checks the request, prepares the images off the event loop, asks the model, and reports.
  * Everything that can be refused is refused before Bedrock is called.
  */
 @ApplicationScoped
@@ -37,32 +39,49 @@ public class AnalysisService {
     private final BedrockConverseClient bedrock;
     private final StructuredAnswer structure;
     private final ImagesConfig limits;
+    private final PreparationPool preparation;
 
     AnalysisService(PromptResolver prompts, ModelCatalog models, ImagePreparer preparer,
-            BedrockConverseClient bedrock, StructuredAnswer structure, ImagesConfig limits) {
+            BedrockConverseClient bedrock, StructuredAnswer structure, ImagesConfig limits,
+            PreparationPool preparation) {
         this.structure = structure;
         this.prompts = prompts;
         this.models = models;
         this.preparer = preparer;
         this.bedrock = bedrock;
         this.limits = limits;
+        this.preparation = preparation;
     }
 
-    /** Checks and prepares on a worker thread, then asks the model without blocking. */
+    /**
+     * Checks the request and the image headers on the {@link PreparationPool}, decodes the images that need it on a
+     * worker thread, so that they do not hold up the small ones queued behind them, then asks the model without
+     * blocking.
+     */
     public Uni<Analysis> analyse(AnalysisRequest request) {
         // Handed over, not captured: the pipeline stays reachable while the model answers, the uploads need not.
-        AtomicReference<AnalysisRequest> handover = new AtomicReference<>(request);
-        return Uni.createFrom().item(() -> prepare(Objects.requireNonNull(handover.getAndSet(null),
-                        "An analysis is prepared once")))
-                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+        Supplier<AnalysisRequest> received = handOver(request);
+        return Uni.createFrom().item(() -> check(received.get()))
+                .runSubscriptionOn(preparation)
+                .chain(checked -> {
+                    Supplier<CheckedAnalysis> handed = handOver(checked);
+                    Uni<PreparedAnalysis> prepared = Uni.createFrom().item(() -> finish(handed.get()));
+                    return checked.needsDecoding() ? prepared.runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                            : prepared;
+                })
                 .chain(this::answer);
     }
 
     /**
-     * Checks the request and prepares its images, here and now: blocking, so only on a worker thread. Everything a
+     * Checks the request and prepares its images, here and now: blocking, so never on the event loop. Everything a
      * client can get wrong fails here, before Bedrock is called or a stream opens.
      */
     public PreparedAnalysis prepare(AnalysisRequest request) {
+        return finish(check(request));
+    }
+
+    /** Everything about the request but the decoding of its images: cheap, and where most refusals happen. */
+    private CheckedAnalysis check(AnalysisRequest request) {
         long started = System.nanoTime();
         Instruction instruction = prompts.resolve(request);
         ModelProfile model = models.select(request.model());
@@ -70,10 +89,32 @@ public class AnalysisService {
         int maxTokens = request.maxTokens().or(instruction::maxTokens).orElse(AnalysisRequest.DEFAULT_MAX_TOKENS);
         float temperature = request.temperature().or(instruction::temperature)
                 .orElse(AnalysisRequest.DEFAULT_TEMPERATURE).floatValue();
-        List<PreparedImage> images = request.images().stream().map(preparer::prepare).toList();
-        return new PreparedAnalysis(new ModelCall(model, images, instruction.system(), instruction.prompt(),
-                instruction.schema(), maxTokens, temperature), request.presetId().orElse(null),
-                instruction.textTemplate().orElse(null), started);
+        List<CheckedImage> images = request.images().stream().map(preparer::check).toList();
+        return new CheckedAnalysis(instruction, model, images, maxTokens, temperature,
+                request.presetId().orElse(null), started);
+    }
+
+    private PreparedAnalysis finish(CheckedAnalysis checked) {
+        Instruction instruction = checked.instruction();
+        List<PreparedImage> images = checked.images().stream().map(preparer::finish).toList();
+        return new PreparedAnalysis(new ModelCall(checked.model(), images, instruction.system(), instruction.prompt(),
+                instruction.schema(), checked.maxTokens(), checked.temperature()), checked.presetId(),
+                instruction.textTemplate().orElse(null), checked.startedNanos());
+    }
+
+    /** A supplier of {@code value} once, which forgets it when it hands it over. */
+    private static <T> Supplier<T> handOver(T value) {
+        AtomicReference<T> held = new AtomicReference<>(value);
+        return () -> Objects.requireNonNull(held.getAndSet(null), "Handed over once");
+    }
+
+    /** A request that passed every check, its images' headers included; some images may still need decoding. */
+    private record CheckedAnalysis(Instruction instruction, ModelProfile model, List<CheckedImage> images,
+            int maxTokens, float temperature, String presetId, long startedNanos) {
+
+        boolean needsDecoding() {
+            return images.stream().anyMatch(CheckedImage::needsDecoding);
+        }
     }
 
     /**

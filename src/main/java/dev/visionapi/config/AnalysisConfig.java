@@ -1,6 +1,7 @@
 package dev.visionapi.config;
 
 import java.util.Optional;
+import java.util.OptionalInt;
 
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
@@ -28,4 +29,11 @@ public interface AnalysisConfig {
      * {@code quarkus.http.limits.max-body-size}.
      */
     Optional<MemorySize> uploadMemory();
+
+    /**
+     * Threads that check JSON analyses (the request, the images' headers) and start their call to Bedrock; they
+     * never wait for the model, and images that need decoding are finished on Quarkus' worker pool. Further analyses
+     * queue in order. Default: the number of processors.
+     */
+    OptionalInt preparationThreads();
 }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Iterator;
 import java.util.concurrent.Semaphore;
+import java.util.function.Function;
 
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
@@ -23,9 +24,10 @@ import dev.visionapi.image.ImageResizer.Size;
  * Turns one uploaded image into what is sent to Bedrock, or refuses it. The format comes from the bytes; the
  * dimensions from the header, checked against the limits before any pixel is decoded. An image Bedrock accepts as it
  * is, small enough and upright, is sent byte for byte; any other is decoded (subsampled when much larger than
- * needed), scaled, turned upright and re-encoded. Blocking and CPU-bound: callers run it on worker threads, never on
- * the event loop. At most {@code images.max-concurrent-decodes} decodes run at once; further ones wait their turn,
- * so that a burst of large uploads cannot exhaust the heap.
+ * needed), scaled, turned upright and re-encoded. In two steps, because their costs differ by orders of magnitude:
+ * {@link #check} reads headers only, {@link #finish} decodes. Both block, so never on the event loop. At most
+ * {@code images.max-concurrent-decodes} decodes run at once; further ones wait their turn, so that a burst of large
+ * uploads cannot exhaust the heap.
  */
 @ApplicationScoped
 public class ImagePreparer {
@@ -48,37 +50,71 @@ public class ImagePreparer {
                 true);
     }
 
+    /** Checks and finishes an upload in one go: {@link #check}, then {@link #finish}. */
     public PreparedImage prepare(ImageUpload upload) {
+        return finish(check(upload));
+    }
+
+    /**
+     * The cheap step: the format from the bytes, the size from the header, checked against the limits before any
+     * pixel is decoded, and, for an image that will be sent untouched, that the file is complete.
+     */
+    public CheckedImage check(ImageUpload upload) {
         byte[] bytes = upload.bytes();
         ImageFormat format = ImageFormat.detect(bytes)
                 .orElseThrow(() -> new ProblemException(ProblemType.UNSUPPORTED_MEDIA_TYPE,
                         "'%s' is not a PNG, JPEG, GIF, WebP, BMP or TIFF image.".formatted(upload.name())));
-        ImageReader reader = readerFor(format, upload);
-        try (ImageBytesInputStream input = new ImageBytesInputStream(bytes)) {
-            // Header only: width and height without any pixel data, so a bomb is refused before it can explode.
-            reader.setInput(input, false, true);
+        return withReader(format, upload, reader -> {
             Size stored = headerSize(reader, upload, format);
             checkLimits(stored, upload);
             int orientation = format == ImageFormat.JPEG ? ExifOrientation.of(bytes) : ExifOrientation.UPRIGHT;
-            Size original = ExifOrientation.transposes(orientation) ? new Size(stored.height(), stored.width()) : stored;
             if (format.acceptedByBedrock() && orientation == ExifOrientation.UPRIGHT
                     && stored.longEdge() <= maxLongEdge && bytes.length <= BedrockImageLimits.MAX_BYTES) {
                 if (!format.looksComplete(bytes)) {
                     throw unreadable(upload, format, "is truncated");
                 }
-                return new PreparedImage(bytes, format, stored.width(), stored.height(), stored.width(),
-                        stored.height(), bytes.length, false);
+                return CheckedImage.ready(upload, new PreparedImage(bytes, format, stored.width(), stored.height(),
+                        stored.width(), stored.height(), bytes.length, false));
             }
+            return CheckedImage.toDecode(upload, format, stored, orientation);
+        });
+    }
+
+    /**
+     * The image as it is sent: a checked image that needs no decoding as it is, any other decoded (subsampled when
+     * much larger than needed), scaled, turned upright and re-encoded, at most {@code images.max-concurrent-decodes}
+     * at once.
+     */
+    public PreparedImage finish(CheckedImage image) {
+        if (!image.needsDecoding()) {
+            return image.asIs;
+        }
+        ImageUpload upload = image.upload;
+        Size stored = image.stored;
+        Size original = ExifOrientation.transposes(image.orientation) ? new Size(stored.height(), stored.width()) : stored;
+        return withReader(image.format, upload, reader -> {
             decodes.acquireUninterruptibly();
             try {
-                BufferedImage upright = ExifOrientation.apply(decodeScaled(reader, stored, upload, format), orientation);
-                ImageEncoder.Encoded encoded = ImageEncoder.encode(upright, format == ImageFormat.JPEG,
+                BufferedImage upright = ExifOrientation.apply(decodeScaled(reader, stored, upload, image.format),
+                        image.orientation);
+                ImageEncoder.Encoded encoded = ImageEncoder.encode(upright, image.format == ImageFormat.JPEG,
                         config.jpegQuality());
                 return new PreparedImage(encoded.bytes(), encoded.format(), encoded.width(), encoded.height(),
-                        original.width(), original.height(), bytes.length, true);
+                        original.width(), original.height(), upload.bytes().length, true);
             } finally {
                 decodes.release();
             }
+        });
+    }
+
+    /** Runs {@code work} with a reader of the format set on the upload's bytes, and disposes of it. */
+    private static <T> T withReader(ImageFormat format, ImageUpload upload, Function<ImageReader, T> work) {
+        ImageReader reader = readerFor(format, upload);
+        try (ImageBytesInputStream input = new ImageBytesInputStream(upload.bytes())) {
+            // Metadata ignored, and nothing read until asked: the header's size comes without any pixel data, so a bomb
+            // is refused before it can explode.
+            reader.setInput(input, false, true);
+            return work.apply(reader);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {

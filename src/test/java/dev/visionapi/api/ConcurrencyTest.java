@@ -35,12 +35,14 @@ class ConcurrencyTest {
 
     /**
      * Above the default in-flight limit of 256, and with the production-like deadline: on this test's shared two
-     * cores the client, the service and the emulator compete, and the short test deadline would measure that.
+     * cores the client, the service and the emulator compete, and the short test deadline would measure that. One
+     * preparation thread: the calls can only overlap if it never waits for Bedrock's answer.
      */
     public static class ThreeHundredAtOnce implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("analysis.max-in-flight", "400", "bedrock.timeout", "30s");
+            return Map.of("analysis.max-in-flight", "400", "bedrock.timeout", "30s",
+                    "analysis.preparation-threads", "1");
         }
     }
 

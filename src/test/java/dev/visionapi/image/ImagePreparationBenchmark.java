@@ -8,11 +8,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.OptionalInt;
 
 import javax.imageio.ImageIO;
-
-import dev.visionapi.config.ImagesConfig;
 
 /**
  * Times {@link ImagePreparer} on a 12 MP JPEG and a 4 MP PNG made from the samples; not a test. Run by
@@ -35,7 +32,7 @@ public final class ImagePreparationBenchmark {
         Files.write(directory.resolve("photo-12mp.jpg"), jpeg);
         Files.write(directory.resolve("portrait-4mp.png"), png);
 
-        ImagePreparer preparer = new ImagePreparer(new DefaultLimits());
+        ImagePreparer preparer = new ImagePreparer(new DefaultImagesConfig());
         report("12 MP JPEG (4000 x 3000, " + jpeg.length / 1024 + " KiB)", preparer, jpeg, runs);
         report("4 MP PNG (2000 x 2000, " + png.length / 1024 + " KiB)", preparer, png, runs);
     }
@@ -66,43 +63,5 @@ public final class ImagePreparationBenchmark {
         graphics.drawImage(source, 0, 0, width, height, null);
         graphics.dispose();
         return target;
-    }
-
-    /** The service's defaults, as {@code application.properties} leaves them. */
-    private static final class DefaultLimits implements ImagesConfig {
-        @Override
-        public long maxFileBytes() {
-            return 20L * 1024 * 1024;
-        }
-
-        @Override
-        public int maxCount() {
-            return 20;
-        }
-
-        @Override
-        public long maxPixels() {
-            return 50_000_000L;
-        }
-
-        @Override
-        public int maxSide() {
-            return 30_000;
-        }
-
-        @Override
-        public int maxLongEdge() {
-            return 1568;
-        }
-
-        @Override
-        public float jpegQuality() {
-            return 0.87f;
-        }
-
-        @Override
-        public OptionalInt maxConcurrentDecodes() {
-            return OptionalInt.empty();
-        }
     }
 }

@@ -56,7 +56,9 @@ class OperationsTest {
                 .contains("analysis_duration_seconds_bucket{")
                 .contains("bedrock_call_duration_seconds_bucket{")
                 .contains("analysis_in_flight ")
-                .contains("images_bytes_total{direction=\"in\"}");
+                .contains("images_bytes_total{direction=\"in\"}")
+                .containsPattern("executor_pool_size_threads\\{name=\"analysis-preparation\"} [1-9]")
+                .contains("executor_queued_tasks{name=\"analysis-preparation\"}");
     }
 
     @Test

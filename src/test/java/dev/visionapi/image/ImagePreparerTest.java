@@ -1,0 +1,64 @@
+package dev.visionapi.image;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.awt.Color;
+
+import org.junit.jupiter.api.Test;
+
+import dev.visionapi.api.ProblemException;
+import dev.visionapi.api.ProblemType;
+
+/** The two steps of {@link ImagePreparer}: the cheap check, and the finish that decodes only when it must. */
+class ImagePreparerTest {
+
+    private final ImagePreparer preparer = new ImagePreparer(new DefaultImagesConfig());
+
+    @Test
+    void aSmallUprightPngIsReadyAfterTheCheckAndFinishedAsItsOwnBytes() {
+        CheckedImage checked = preparer.check(upload(TestImages.CAT_PNG));
+
+        assertThat(checked.needsDecoding()).isFalse();
+        PreparedImage prepared = preparer.finish(checked);
+        assertThat(prepared.bytes()).isSameAs(TestImages.CAT_PNG);
+        assertThat(prepared.resized()).isFalse();
+    }
+
+    @Test
+    void aLargeJpegNeedsDecodingAndIsScaledWhenFinished() {
+        byte[] jpeg = TestImageFactory.jpeg(TestImageFactory.halves(4000, 3000, Color.RED, Color.BLUE), 0.9f);
+        CheckedImage checked = preparer.check(upload(jpeg));
+
+        assertThat(checked.needsDecoding()).isTrue();
+        PreparedImage prepared = preparer.finish(checked);
+        assertThat(prepared.resized()).isTrue();
+        assertThat(prepared.width()).isEqualTo(1568);
+        assertThat(prepared.height()).isEqualTo(1176);
+        assertThat(prepared.originalWidth()).isEqualTo(4000);
+    }
+
+    @Test
+    void aJpegThatIsNotUprightNeedsDecodingHoweverSmall() {
+        byte[] jpeg = TestImageFactory.withExifOrientation(
+                TestImageFactory.jpeg(TestImageFactory.halves(40, 20, Color.RED, Color.BLUE), 0.9f), 6);
+        CheckedImage checked = preparer.check(upload(jpeg));
+
+        assertThat(checked.needsDecoding()).isTrue();
+        PreparedImage prepared = preparer.finish(checked);
+        assertThat(prepared.width()).isEqualTo(20);
+        assertThat(prepared.height()).isEqualTo(40);
+    }
+
+    @Test
+    void anImageClaimingTooManyPixelsIsRefusedByTheCheck() {
+        byte[] flood = TestImageFactory.pngHeaderOnly(10_000, 10_000);
+
+        assertThatThrownBy(() -> preparer.check(upload(flood))).isInstanceOfSatisfying(ProblemException.class,
+                problem -> assertThat(problem.type()).isEqualTo(ProblemType.UNREADABLE_IMAGE));
+    }
+
+    private static ImageUpload upload(byte[] bytes) {
+        return new Sample("test", "test image", ImageFormat.detect(bytes).orElseThrow(), bytes);
+    }
+}
