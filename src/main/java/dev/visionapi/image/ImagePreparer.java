@@ -91,7 +91,11 @@ public class ImagePreparer {
         }
         ImageUpload upload = image.upload;
         Size stored = image.stored;
-        Size original = ExifOrientation.transposes(image.orientation) ? new Size(stored.height(), stored.width()) : stored;
+        Size original = ExifOrientation.transposes(image.orientation)
+                ? new Size(stored.height(), stored.width())
+                : stored;
+        // A reader of its own, which reads the header again (microseconds against the decode's tenth of a second):
+        // the check's reader is disposed of at once, so none is held while the image waits for a worker thread.
         return withReader(image.format, upload, reader -> {
             decodes.acquireUninterruptibly();
             try {
