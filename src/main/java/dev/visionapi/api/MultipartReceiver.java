@@ -21,6 +21,7 @@ import org.eclipse.jetty.io.Content;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import dev.visionapi.config.AnalysisConfig;
 import dev.visionapi.config.ImagesConfig;
 import dev.visionapi.ops.InFlightLimiter;
 import io.netty.buffer.ByteBuf;
@@ -40,7 +41,11 @@ import io.vertx.ext.web.RoutingContext;
  * Netty's pooled buffers on an HTTP/1.1 connection that has carried an analysis before ({@link
  * RequestBodyInterceptor}), otherwise out of the heap copy Vert.x makes of every chunk. An image over the per-image
  * limit is dropped as it streams in, and the request is answered 413 once its body has been read. Nothing is written
- * to disk. (Vert.x's own decoder, Netty's, copied every image twice more and took a tenth of the service's CPU.)
+ * to disk. (Vert.x's own decoder, Netty's, copied every image twice more and took a tenth of the service's CPU.) A
+ * client that sends again on the same connection before the {@code Retry-After} of its last refusal, while the
+ * service is still full, gets its 503 after {@code analysis.early-retry-delay}, its upload unread meanwhile: clients
+ * that retry in a loop otherwise made the service read thousands of refused uploads a second, and the answers of the
+ * analyses admitted waited behind them (bench/RESULTS.md).
  */
 @ApplicationScoped
 public class MultipartReceiver {
@@ -53,18 +58,20 @@ public class MultipartReceiver {
     private static final int FIELD_FIRST_CAPACITY = 256;
 
     private final InFlightLimiter limiter;
+    private final long earlyRetryDelayMillis;
     private final long maxFileBytes;
     private final long maxBodyBytes;
     private final int maxFieldBytes;
     private final int maxPartHeaderBytes;
     private final int maxParts;
 
-    MultipartReceiver(InFlightLimiter limiter, ImagesConfig images,
+    MultipartReceiver(InFlightLimiter limiter, ImagesConfig images, AnalysisConfig analysis,
             @ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize maxBodySize,
             @ConfigProperty(name = "quarkus.http.limits.max-form-attribute-size") MemorySize maxFieldSize,
             @ConfigProperty(name = "quarkus.http.limits.max-form-buffered-bytes") MemorySize maxPartHeaderSize,
             @ConfigProperty(name = "quarkus.http.limits.max-form-fields") int maxParts) {
         this.limiter = limiter;
+        this.earlyRetryDelayMillis = analysis.earlyRetryDelay().toMillis();
         this.maxFileBytes = images.maxFileBytes();
         this.maxBodyBytes = maxBodySize.asLongValue();
         this.maxFieldBytes = (int) maxFieldSize.asLongValue();
@@ -98,10 +105,22 @@ public class MultipartReceiver {
         try {
             admission = limiter.admit(Math.max(declared, 0));
         } catch (ProblemException overloaded) {
-            if (interceptor != null) {
-                interceptor.dropRestOf(request.headers()); // what Vert.x has not been handed yet, dropped as it arrives
+            if (interceptor == null) {
+                refuseUnread(context, overloaded);
+                return;
             }
-            refuseUnread(context, overloaded);
+            interceptor.dropRestOf(request.headers()); // what Vert.x has not been handed yet, dropped as it arrives
+            if (earlyRetryDelayMillis > 0 && interceptor.refusedAgainWithin(overloaded.retryAfter().orElseThrow())) {
+                interceptor.pauseReading();
+                context.vertx().setTimer(earlyRetryDelayMillis, held -> {
+                    interceptor.resumeReading();
+                    if (!context.response().closed()) {
+                        refuseUnread(context, overloaded);
+                    }
+                });
+            } else {
+                refuseUnread(context, overloaded);
+            }
             return;
         }
         context.addEndHandler(ended -> admission.close());

@@ -1,5 +1,6 @@
 package dev.visionapi.api;
 
+import java.time.Duration;
 import java.util.function.Consumer;
 
 import io.netty.buffer.ByteBuf;
@@ -37,6 +38,15 @@ final class RequestBodyInterceptor extends ChannelInboundHandlerAdapter {
     /** Whether Vert.x has been handed any of the current request's body. */
     private boolean handedOn;
     private Consumer<ByteBuf> taker;
+    private ChannelHandlerContext context;
+    /** When the last request on the connection was refused ({@link System#nanoTime()}), if one was. */
+    private long lastRefusalNanos;
+    private boolean refused;
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext context) {
+        this.context = context;
+    }
 
     /**
      * The interceptor of the request's connection, installed if it has none yet; null over HTTP/2 or on a connection
@@ -81,6 +91,27 @@ final class RequestBodyInterceptor extends ChannelInboundHandlerAdapter {
         }
         this.taker = taker;
         return true;
+    }
+
+    /**
+     * Records a refusal on this connection, and tells whether it came within {@code window} of the one before: a
+     * client that sent again sooner than it was asked to.
+     */
+    boolean refusedAgainWithin(Duration window) {
+        long now = System.nanoTime();
+        boolean again = refused && now - lastRefusalNanos < window.toNanos();
+        refused = true;
+        lastRefusalNanos = now;
+        return again;
+    }
+
+    /** Stops reading the connection until {@link #resumeReading()}: its bytes wait in the sockets, costing nothing. */
+    void pauseReading() {
+        context.channel().config().setAutoRead(false);
+    }
+
+    void resumeReading() {
+        context.channel().config().setAutoRead(true);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.visionapi.config;
 
+import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -21,6 +22,16 @@ public interface AnalysisConfig {
     /** Seconds a client refused for overload is asked to wait ({@code Retry-After}). */
     @WithDefault("1")
     int overloadRetryAfterSeconds();
+
+    /**
+     * How long the 503 is held back, its upload left unread meanwhile, when a client sends an analysis again on the
+     * same HTTP/1.1 connection before the {@code Retry-After} of its last 503 has passed and the service is still
+     * full. A client that retries in a loop then costs the service a few refusals a second instead of hundreds,
+     * each of which reads its whole upload, and the analyses admitted keep their latency. {@code 0} answers every
+     * refusal at once.
+     */
+    @WithDefault("250ms")
+    Duration earlyRetryDelay();
 
     /**
      * Memory for the uploads of all analyses in flight together; uploads are held in memory, never written to disk.

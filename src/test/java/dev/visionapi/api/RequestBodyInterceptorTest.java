@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 
@@ -43,6 +44,22 @@ class RequestBodyInterceptorTest {
         assertThat(middle.refCnt()).isZero();
         assertThat(end.refCnt()).isZero();
         before.release();
+    }
+
+    @Test
+    void aRefusalIsAnEarlyRetryOnlyWithinTheWindowOfTheOneBefore() {
+        assertThat(interceptor.refusedAgainWithin(Duration.ofMinutes(1))).as("the connection's first").isFalse();
+        assertThat(interceptor.refusedAgainWithin(Duration.ofMinutes(1))).as("one more at once").isTrue();
+        assertThat(interceptor.refusedAgainWithin(Duration.ZERO)).as("one more, after the window").isFalse();
+    }
+
+    @Test
+    void readingPausesAndResumes() {
+        interceptor.pauseReading();
+        assertThat(channel.config().isAutoRead()).isFalse();
+
+        interceptor.resumeReading();
+        assertThat(channel.config().isAutoRead()).isTrue();
     }
 
     @Test

@@ -45,9 +45,11 @@ class InFlightLimitTest {
         public Map<String, String> getConfigOverrides() {
             // Upload memory for about one and a half of the 1.2 MB requests below.
             return Map.of("analysis.max-in-flight", "2", "quarkus.http.limits.max-body-size", "2M",
-                    "analysis.upload-memory", "2M");
+                    "analysis.upload-memory", "2M", "analysis.early-retry-delay", EARLY_RETRY_DELAY.toMillis() + "ms");
         }
     }
+
+    private static final Duration EARLY_RETRY_DELAY = Duration.ofMillis(600);
 
     @TestHTTPResource("/v1/analyses")
     URI analyses;
@@ -142,6 +144,46 @@ class InFlightLimitTest {
 
             assertThat(connection.exchange(form)).startsWith("HTTP/1.1 200").contains("\"text\"");
         }
+    }
+
+    @Test
+    void aClientThatSendsAgainBeforeItsRetryAfterGetsItsNextRefusalLater() throws Exception {
+        bedrock().latency(Duration.ofMillis(3_000));
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        MultipartBody form = new MultipartBody().field("sample", "cat-chelsea").field("preset", "caption");
+        List<CompletableFuture<HttpResponse<String>>> underWay = List.of(
+                client.sendAsync(form.post(analyses), HttpResponse.BodyHandlers.ofString()),
+                client.sendAsync(form.post(analyses), HttpResponse.BodyHandlers.ofString()));
+        while (bedrock().calls().size() < 2) {
+            Thread.sleep(20);
+        }
+        MultipartBody large = largeForm();
+
+        try (RawHttpConnection connection = new RawHttpConnection(analyses)) {
+            long started = System.nanoTime();
+            String first = connection.exchange(large);
+            Duration firstTook = Duration.ofNanos(System.nanoTime() - started);
+            started = System.nanoTime();
+            String again = connection.exchange(large);
+            Duration againTook = Duration.ofNanos(System.nanoTime() - started);
+            Thread.sleep(1_000); // the Retry-After it was given
+            started = System.nanoTime();
+            String afterWaiting = connection.exchange(large);
+            Duration afterWaitingTook = Duration.ofNanos(System.nanoTime() - started);
+
+            assertThat(List.of(first, again, afterWaiting)).allSatisfy(answer -> assertThat(answer)
+                    .startsWith("HTTP/1.1 503").containsIgnoringCase("retry-after: 1")
+                    .contains("urn:visionapi:problem:overloaded"));
+            assertThat(firstTook).as("the first refusal").isLessThan(EARLY_RETRY_DELAY);
+            assertThat(againTook).as("sent again at once").isGreaterThanOrEqualTo(EARLY_RETRY_DELAY);
+            assertThat(afterWaitingTook).as("sent again after Retry-After").isLessThan(EARLY_RETRY_DELAY);
+            underWay.forEach(CompletableFuture::join);
+            bedrock().latency(Duration.ZERO);
+
+            assertThat(connection.exchange(form)).as("the connection after the held refusal")
+                    .startsWith("HTTP/1.1 200").contains("\"text\"");
+        }
+        assertThat(bedrock().calls()).hasSize(3);
     }
 
     /** An analysis of about 1.2 MB: more than half of the upload memory while Bedrock answers it. */
