@@ -24,7 +24,8 @@ import io.vertx.core.net.impl.ConnectionBase;
  * request end with an empty last chunk. Installed on a connection at its first analysis; a request whose head it did
  * not see is left to Vert.x. The channel is reached through Vert.x's internal {@link ConnectionBase} (there is no
  * public way); should a later Vert.x serve another connection class, nothing is installed and every body goes through
- * Vert.x as before.
+ * Vert.x as before. It also remembers when the connection's last request was refused, and can pause reading the
+ * connection, so that a client retrying too early can be made to wait ({@code analysis.early-retry-delay}).
  */
 final class RequestBodyInterceptor extends ChannelInboundHandlerAdapter {
 
