@@ -105,26 +105,31 @@ public class MultipartReceiver {
         try {
             admission = limiter.admit(Math.max(declared, 0));
         } catch (ProblemException overloaded) {
-            if (interceptor == null) {
-                refuseUnread(context, overloaded);
-                return;
+            if (interceptor != null) {
+                interceptor.dropRestOf(request.headers()); // what Vert.x has not been handed yet, dropped as it arrives
+                if (earlyRetryDelayMillis > 0
+                        && interceptor.refusedAgainWithin(overloaded.retryAfter().orElseThrow())) {
+                    refuseAfterDelay(context, interceptor, overloaded);
+                    return;
+                }
             }
-            interceptor.dropRestOf(request.headers()); // what Vert.x has not been handed yet, dropped as it arrives
-            if (earlyRetryDelayMillis > 0 && interceptor.refusedAgainWithin(overloaded.retryAfter().orElseThrow())) {
-                interceptor.pauseReading();
-                context.vertx().setTimer(earlyRetryDelayMillis, held -> {
-                    interceptor.resumeReading();
-                    if (!context.response().closed()) {
-                        refuseUnread(context, overloaded);
-                    }
-                });
-            } else {
-                refuseUnread(context, overloaded);
-            }
+            refuseUnread(context, overloaded);
             return;
         }
         context.addEndHandler(ended -> admission.close());
         new Reception(context, admission, declared, boundaryOf(type)).start(interceptor);
+    }
+
+    /** The refusal of an early retry, once its connection has gone unread for {@code analysis.early-retry-delay}. */
+    private void refuseAfterDelay(RoutingContext context, RequestBodyInterceptor interceptor,
+            ProblemException overloaded) {
+        interceptor.pauseReading();
+        context.vertx().setTimer(earlyRetryDelayMillis, held -> {
+            interceptor.resumeReading();
+            if (!context.response().closed()) {
+                refuseUnread(context, overloaded);
+            }
+        });
     }
 
     /** Drained, not held: the connection stays usable and the refusal costs no memory. */

@@ -121,15 +121,8 @@ class InFlightLimitTest {
     @Test
     void aConnectionWhoseUploadsWereShedCarriesTheNextAnalysis() throws Exception {
         bedrock().latency(Duration.ofMillis(1_500));
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         MultipartBody form = new MultipartBody().field("sample", "cat-chelsea").field("preset", "caption");
-        HttpRequest sample = form.post(analyses);
-        List<CompletableFuture<HttpResponse<String>>> underWay = List.of(
-                client.sendAsync(sample, HttpResponse.BodyHandlers.ofString()),
-                client.sendAsync(sample, HttpResponse.BodyHandlers.ofString()));
-        while (bedrock().calls().size() < 2) {
-            Thread.sleep(20);
-        }
+        List<CompletableFuture<HttpResponse<String>>> underWay = fillTheService(form);
         MultipartBody large = largeForm();
 
         try (RawHttpConnection connection = new RawHttpConnection(analyses)) {
@@ -149,14 +142,8 @@ class InFlightLimitTest {
     @Test
     void aClientThatSendsAgainBeforeItsRetryAfterGetsItsNextRefusalLater() throws Exception {
         bedrock().latency(Duration.ofMillis(3_000));
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         MultipartBody form = new MultipartBody().field("sample", "cat-chelsea").field("preset", "caption");
-        List<CompletableFuture<HttpResponse<String>>> underWay = List.of(
-                client.sendAsync(form.post(analyses), HttpResponse.BodyHandlers.ofString()),
-                client.sendAsync(form.post(analyses), HttpResponse.BodyHandlers.ofString()));
-        while (bedrock().calls().size() < 2) {
-            Thread.sleep(20);
-        }
+        List<CompletableFuture<HttpResponse<String>>> underWay = fillTheService(form);
         MultipartBody large = largeForm();
 
         try (RawHttpConnection connection = new RawHttpConnection(analyses)) {
@@ -194,6 +181,19 @@ class InFlightLimitTest {
     private static MultipartBody largeForm() {
         return new MultipartBody().field("sample", "cat-chelsea").field("preset", "caption")
                 .file("notes", "notes.txt", "n".repeat(1_200_000).getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** Sends the form twice, the limit, and returns once Bedrock has both calls, while the service is full. */
+    private List<CompletableFuture<HttpResponse<String>>> fillTheService(MultipartBody form)
+            throws InterruptedException {
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        List<CompletableFuture<HttpResponse<String>>> underWay = List.of(
+                client.sendAsync(form.post(analyses), HttpResponse.BodyHandlers.ofString()),
+                client.sendAsync(form.post(analyses), HttpResponse.BodyHandlers.ofString()));
+        while (bedrock().calls().size() < 2) {
+            Thread.sleep(20);
+        }
+        return underWay;
     }
 
     /** Sends the request and returns once Bedrock has been called, while the analysis holds its upload memory. */
