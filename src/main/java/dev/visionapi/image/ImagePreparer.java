@@ -46,7 +46,7 @@ public class ImagePreparer {
     ImagePreparer(ImagesConfig config) {
         this.config = config;
         this.maxLongEdge = Math.min(config.maxLongEdge(), BedrockImageLimits.MAX_SIDE);
-        this.decodes = new Semaphore(config.maxConcurrentDecodes().orElse(2 * Runtime.getRuntime().availableProcessors()),
+        this.decodes = new Semaphore(config.maxConcurrentDecodes().orElse(Runtime.getRuntime().availableProcessors()),
                 true);
     }
 
