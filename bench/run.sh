@@ -8,7 +8,8 @@
 # (docker/Dockerfile.jvm), a heap of BENCH_HEAP, any further JVM options in BENCH_JAVA_OPTS (e.g. -Xmn96m, a young
 # generation), and its default in-flight and upload-memory limits. The default heap, 176m, is the one the README
 # gives a pod of 512 MiB, the memory issue 7 allows the service at 1,024 connections, so that one run measures every
-# target; with more heap the JVM fills it (BENCH_HEAP=512m, the 1 GiB pod of docker/kubernetes, peaked at 575 MiB).
+# target; with more heap the JVM fills it (BENCH_HEAP=512m, the 1 GiB pod of docker/kubernetes, peaked at 575 MiB,
+# 660 MiB with the young generation of half the heap).
 # With the 500 ms upstream, each run spreads its connections' first requests over 500 ms, as independent clients
 # would send them; one pair of runs at 256 connections starts them all at once instead, and one service run at 1,024
 # connections has clients that wait the Retry-After of each 503 before sending again.
