@@ -11,8 +11,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.visionapi.api.ProblemException;
-import dev.visionapi.api.ProblemType;
+import dev.visionapi.problem.ProblemException;
+import dev.visionapi.problem.ProblemType;
 
 /** Turns a request's preset (with its parameters) or free prompt into the instruction sent to the model. */
 @ApplicationScoped

@@ -15,6 +15,9 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import io.vertx.core.MultiMap;
 
+import dev.visionapi.problem.ProblemException;
+import dev.visionapi.problem.ProblemType;
+
 /**
  * The multipart form of {@code POST /v1/analyses}, made from the {@link ReceivedForm} by {@link AnalysisFormReader} and
  * then checked by Bean Validation. Fields the form does not know are ignored.

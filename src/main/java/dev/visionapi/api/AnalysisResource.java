@@ -33,6 +33,8 @@ import dev.visionapi.image.ImageUpload;
 import dev.visionapi.image.SampleCatalog;
 import dev.visionapi.ops.AnalysisTelemetry;
 import dev.visionapi.ops.RequestIds;
+import dev.visionapi.problem.ProblemException;
+import dev.visionapi.problem.ProblemType;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;

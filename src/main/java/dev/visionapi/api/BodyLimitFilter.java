@@ -9,6 +9,9 @@ import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
+import dev.visionapi.problem.ProblemException;
+import dev.visionapi.problem.ProblemType;
+
 /**
  * Refuses a request whose declared length exceeds {@code quarkus.http.limits.max-body-size} with a 413 problem before
  * any of its body is read; Vert.x would answer it with an empty 413. A chunked analysis body that grows too large is

@@ -24,6 +24,8 @@ import org.jboss.logging.Logger;
 import dev.visionapi.config.AnalysisConfig;
 import dev.visionapi.config.ImagesConfig;
 import dev.visionapi.ops.InFlightLimiter;
+import dev.visionapi.problem.ProblemException;
+import dev.visionapi.problem.ProblemType;
 import io.netty.buffer.ByteBuf;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.MultiMap;

@@ -14,6 +14,8 @@ import org.jboss.resteasy.reactive.RestPath;
 
 import dev.visionapi.analysis.Preset;
 import dev.visionapi.analysis.PresetCatalog;
+import dev.visionapi.problem.ProblemException;
+import dev.visionapi.problem.ProblemType;
 
 @Path("/v1/presets")
 @Tag(name = "Presets")

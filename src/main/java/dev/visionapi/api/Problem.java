@@ -6,6 +6,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
+import dev.visionapi.problem.ProblemType;
+
 /** An RFC 9457 problem detail, the body of every error response ({@code application/problem+json}). */
 @Schema(name = "Problem", description = "RFC 9457 problem detail")
 @JsonInclude(JsonInclude.Include.NON_NULL)

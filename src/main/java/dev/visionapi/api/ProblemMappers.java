@@ -14,6 +14,9 @@ import jakarta.ws.rs.core.UriInfo;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import dev.visionapi.problem.ProblemException;
+import dev.visionapi.problem.ProblemType;
+
 /**
  * Answers every failure with an RFC 9457 problem. Details are written here or by the code that threw a
  * {@link ProblemException}; exception messages of libraries never reach the client.

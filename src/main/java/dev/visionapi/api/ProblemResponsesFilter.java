@@ -5,6 +5,8 @@ import org.eclipse.microprofile.openapi.OASFilter;
 import org.eclipse.microprofile.openapi.models.Operation;
 import org.eclipse.microprofile.openapi.models.media.Content;
 
+import dev.visionapi.problem.ProblemType;
+
 /**
  * Gives every declared error response of every operation the problem body, so that resources declare an error
  * with its status and description only. A 500 problem is added to every operation.

@@ -9,6 +9,9 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.Json;
 import io.vertx.ext.web.RoutingContext;
 
+import dev.visionapi.problem.ProblemException;
+import dev.visionapi.problem.ProblemType;
+
 /** Answers with a problem from a Vert.x route, before the REST layer is reached. */
 public final class ProblemWriter {
 

@@ -18,6 +18,8 @@ import org.jboss.resteasy.reactive.RestPath;
 
 import dev.visionapi.image.Sample;
 import dev.visionapi.image.SampleCatalog;
+import dev.visionapi.problem.ProblemException;
+import dev.visionapi.problem.ProblemType;
 
 @Path("/v1/samples")
 @Tag(name = "Samples")

@@ -9,8 +9,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
-import dev.visionapi.api.ProblemException;
-import dev.visionapi.api.ProblemType;
+import dev.visionapi.problem.ProblemException;
+import dev.visionapi.problem.ProblemType;
 import dev.visionapi.config.BedrockConfig;
 import io.netty.handler.timeout.ReadTimeoutException;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;

@@ -15,8 +15,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.visionapi.api.ProblemException;
-import dev.visionapi.api.ProblemType;
+import dev.visionapi.problem.ProblemException;
+import dev.visionapi.problem.ProblemType;
 import dev.visionapi.config.BedrockConfig;
 
 /**

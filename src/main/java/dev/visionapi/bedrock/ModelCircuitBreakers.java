@@ -11,8 +11,8 @@ import jakarta.enterprise.util.TypeLiteral;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import org.jboss.logging.Logger;
 
-import dev.visionapi.api.ProblemException;
-import dev.visionapi.api.ProblemType;
+import dev.visionapi.problem.ProblemException;
+import dev.visionapi.problem.ProblemType;
 import dev.visionapi.config.BedrockConfig;
 import io.smallrye.faulttolerance.api.TypedGuard;
 import io.smallrye.mutiny.Uni;

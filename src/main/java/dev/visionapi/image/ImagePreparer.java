@@ -15,8 +15,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
-import dev.visionapi.api.ProblemException;
-import dev.visionapi.api.ProblemType;
+import dev.visionapi.problem.ProblemException;
+import dev.visionapi.problem.ProblemType;
 import dev.visionapi.config.ImagesConfig;
 import dev.visionapi.image.ImageResizer.Size;
 

@@ -10,7 +10,7 @@ import org.jboss.logging.Logger;
 import dev.visionapi.analysis.Analysis;
 import dev.visionapi.analysis.AnalysisRequest;
 import dev.visionapi.analysis.PresetCatalog;
-import dev.visionapi.api.ProblemException;
+import dev.visionapi.problem.ProblemException;
 import dev.visionapi.bedrock.ModelAnswer.TokenUsage;
 import dev.visionapi.bedrock.ModelCatalog;
 import dev.visionapi.image.ImageSummary;

@@ -18,7 +18,7 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
-import dev.visionapi.api.ProblemType;
+import dev.visionapi.problem.ProblemType;
 import dev.visionapi.api.ProblemWriter;
 import dev.visionapi.config.AuthConfig;
 import io.vertx.ext.web.Router;

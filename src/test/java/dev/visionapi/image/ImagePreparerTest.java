@@ -7,8 +7,8 @@ import java.awt.Color;
 
 import org.junit.jupiter.api.Test;
 
-import dev.visionapi.api.ProblemException;
-import dev.visionapi.api.ProblemType;
+import dev.visionapi.problem.ProblemException;
+import dev.visionapi.problem.ProblemType;
 
 /** The two steps of {@link ImagePreparer}: the cheap check, and the finish that decodes only when it must. */
 class ImagePreparerTest {

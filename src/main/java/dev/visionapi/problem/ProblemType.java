@@ -1,4 +1,4 @@
-package dev.visionapi.api;
+package dev.visionapi.problem;
 
 /**
  * Every kind of error the service answers with, and the HTTP status it carries. The README's error table lists the

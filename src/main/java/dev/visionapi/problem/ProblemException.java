@@ -1,4 +1,4 @@
-package dev.visionapi.api;
+package dev.visionapi.problem;
 
 import java.time.Duration;
 import java.util.Optional;
