@@ -1,7 +1,6 @@
 package dev.visionapi.bedrock;
 
 import java.net.URI;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -17,17 +16,11 @@ import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
-import dev.visionapi.bedrock.emulator.BedrockEmulator;
-import dev.visionapi.bedrock.emulator.SyntheticAnswers;
 import dev.visionapi.config.BedrockConfig;
-import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.StartupEvent;
-import io.vertx.core.Vertx;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientAsyncConfiguration;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
@@ -37,13 +30,14 @@ import software.amazon.awssdk.http.Protocol;
 import software.amazon.awssdk.http.ProtocolNegotiation;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClientBuilder;
 
 /**
  * Produces the one {@link BedrockRuntimeAsyncClient} of the application, on Netty, from {@link BedrockConfig}, and
- * closes it on shutdown. In dev mode without AWS credentials it starts the local emulator and points the client at it.
+ * closes it on shutdown. The SDK marshals, signs (its default SigV4 signer) and sends each request itself. When
+ * neither an endpoint override nor AWS credentials are configured and a {@link LocalBedrock} exists (dev mode's
+ * emulator), the client calls that instead.
  * <p>
  * The client is built at start-up, on a thread of its own: the SDK's set-up (endpoint rules, the credentials chain,
  * the TLS context of its ALPN check) takes a few hundred milliseconds that the HTTP server need not wait for.
@@ -55,17 +49,16 @@ public class BedrockClientProducer {
 
     private static final Logger LOG = Logger.getLogger(BedrockClientProducer.class);
     private static final Region FALLBACK_REGION = Region.US_EAST_1;
-    private static final Duration DEV_CHUNK_DELAY = Duration.ofMillis(40);
 
     private final BedrockConfig config;
-    private final Vertx vertx;
+    // An Instance, resolved only when nothing is configured: the bean exists in dev mode only.
+    private final Instance<LocalBedrock> localBedrock;
     private final CompletableFuture<BedrockRuntimeAsyncClient> built = new CompletableFuture<>();
     private final ScheduledThreadPoolExecutor timeouts = timeoutScheduler();
-    private BedrockEmulator devEmulator;
 
-    BedrockClientProducer(BedrockConfig config, Vertx vertx) {
+    BedrockClientProducer(BedrockConfig config, Instance<LocalBedrock> localBedrock) {
         this.config = config;
-        this.vertx = vertx;
+        this.localBedrock = localBedrock;
     }
 
     void buildAtStartup(@Observes StartupEvent event, Instance<BedrockRuntimeAsyncClient> client) {
@@ -98,10 +91,7 @@ public class BedrockClientProducer {
                 .asyncConfiguration(ClientAsyncConfiguration.builder()
                         .advancedOption(SdkAdvancedAsyncClientOption.FUTURE_COMPLETION_EXECUTOR, Runnable::run)
                         .build())
-                .region(region())
-                .putAuthScheme(InPlaceSigV4Signer.authScheme())
                 .overrideConfiguration(ClientOverrideConfiguration.builder()
-                        .addExecutionInterceptor(new ImageBodyWriter())
                         .scheduledExecutorService(timeouts)
                         .apiCallTimeout(config.timeout())
                         // Standard mode: throttling and 5xx retried with jittered backoff, inside apiCallTimeout.
@@ -111,17 +101,23 @@ public class BedrockClientProducer {
                         .build());
         Optional<URI> endpoint = config.endpointOverride();
         AwsCredentialsProvider credentials = DefaultCredentialsProvider.builder().build();
-        if (endpoint.isEmpty() && LaunchMode.current() == LaunchMode.DEVELOPMENT && !resolvable(credentials)) {
-            AwsBasicCredentials emulatorCredentials = AwsBasicCredentials.create("emulator", "emulator");
-            devEmulator = BedrockEmulator.start(vertx, emulatorCredentials, new SyntheticAnswers(DEV_CHUNK_DELAY));
-            endpoint = Optional.of(devEmulator.endpoint());
-            credentials = StaticCredentialsProvider.create(emulatorCredentials);
-            LOG.warnf("No AWS credentials found: dev mode uses the local Bedrock emulator at %s. "
-                    + "Its answers are SYNTHETIC, not from a model. Configure AWS credentials to use Bedrock.",
-                    devEmulator.endpoint());
+        if (endpoint.isEmpty() && localBedrock.isResolvable() && !resolvable(credentials)) {
+            LocalBedrock local = localBedrock.get();
+            endpoint = Optional.of(local.endpoint());
+            credentials = local.credentials();
         }
         endpoint.ifPresent(builder::endpointOverride);
-        return builder.credentialsProvider(credentials).build();
+        builder.credentialsProvider(credentials);
+        if (config.region().isPresent()) {
+            return builder.region(Region.of(config.region().get())).build();
+        }
+        try {
+            return builder.build(); // the SDK's default region chain decides
+        } catch (SdkClientException e) {
+            // The chain found no region (its providers are not the SDK's public API, so it is asked through build).
+            LOG.infof("No AWS region configured; using %s", FALLBACK_REGION);
+            return builder.region(FALLBACK_REGION).build();
+        }
     }
 
     /** The HTTP client towards Bedrock: its protocol, pool and timeouts. */
@@ -146,16 +142,12 @@ public class BedrockClientProducer {
     void close(@Disposes BedrockRuntimeAsyncClient client) {
         client.close();
         timeouts.shutdownNow(); // the SDK leaves an executor it was given to its owner
-        if (devEmulator != null) {
-            devEmulator.close();
-        }
     }
 
     /**
      * Where the SDK schedules each call's deadline ({@code apiCallTimeout}). The SDK's own scheduler keeps a cancelled
-     * deadline queued until it would have fired ({@code bedrock.timeout}, a minute by default): at 256 connections
-     * some 13,000 of them were queued, each living on into the old generation for the garbage collector to sweep.
-     * This one drops a deadline as soon as its call ends.
+     * deadline queued until it would have fired ({@code bedrock.timeout}, a minute by default), so under load many
+     * thousands of dead deadlines pile up for the garbage collector; this one drops a deadline as soon as its call ends.
      */
     static ScheduledThreadPoolExecutor timeoutScheduler() {
         AtomicInteger threads = new AtomicInteger();
@@ -166,18 +158,6 @@ public class BedrockClientProducer {
         });
         scheduler.setRemoveOnCancelPolicy(true);
         return scheduler;
-    }
-
-    private Region region() {
-        if (config.region().isPresent()) {
-            return Region.of(config.region().get());
-        }
-        try {
-            return new DefaultAwsRegionProviderChain().getRegion();
-        } catch (SdkClientException e) {
-            LOG.infof("No AWS region configured; using %s", FALLBACK_REGION);
-            return FALLBACK_REGION;
-        }
     }
 
     private static boolean resolvable(AwsCredentialsProvider credentials) {

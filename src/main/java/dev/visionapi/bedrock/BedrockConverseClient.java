@@ -23,6 +23,7 @@ import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import mutiny.zero.flow.adapters.AdaptersToFlow;
+import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.async.SdkPublisher;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
 import software.amazon.awssdk.services.bedrockruntime.model.ContentBlock;
@@ -73,10 +74,7 @@ public class BedrockConverseClient {
         this.registry = registry;
     }
 
-    /**
-     * The model's answer to one Converse call. Nothing here holds on to the call's images while Bedrock answers:
-     * once the request body is written ({@link ImageBodyWriter}), only the SDK's copy of it remains.
-     */
+    /** The model's answer to one Converse call. */
     @WithSpan("bedrock converse")
     public Uni<ModelAnswer> converse(ModelCall call) {
         String modelId = call.modelId();
@@ -113,7 +111,6 @@ public class BedrockConverseClient {
         return Multi.createFrom().deferred(() -> {
             StreamAssembler assembler = new StreamAssembler();
             CompletableFuture<SdkPublisher<ConverseStreamOutput>> events = new CompletableFuture<>();
-            // A request per attempt: ImageBodyWriter lets go of a request's images once its body is written.
             CompletableFuture<Void> streaming = client.converseStream(toStreamRequest(call),
                     ConverseStreamResponseHandler.builder().onEventStream(events::complete).build());
             // The handler hears of every failed attempt, even those the SDK retries; the call's future fails only
@@ -148,17 +145,14 @@ public class BedrockConverseClient {
                 .inferenceConfig(converse.inferenceConfig())
                 .system(converse.system())
                 .toolConfig(converse.toolConfig())
-                .overrideConfiguration(converse.overrideConfiguration().orElseThrow())
                 .build();
     }
 
     private static ConverseRequest toRequest(ModelCall call) {
-        ImageBodyWriter.Images images = new ImageBodyWriter.Images();
         ConverseRequest.Builder request = ConverseRequest.builder()
                 .modelId(call.modelId())
-                .messages(message(call, images))
-                .inferenceConfig(inference(call))
-                .overrideConfiguration(images::attachTo);
+                .messages(message(call))
+                .inferenceConfig(inference(call));
         call.outputSchema().filter(schema -> call.model().supportsStructuredOutput()).ifPresent(schema ->
                 request.toolConfig(ToolConfiguration.builder()
                         .tools(Tool.fromToolSpec(ToolSpecification.builder()
@@ -184,13 +178,14 @@ public class BedrockConverseClient {
         return system;
     }
 
-    /** The user turn, each image in it as a placeholder that {@link ImageBodyWriter} replaces on the wire. */
-    private static Message message(ModelCall call, ImageBodyWriter.Images images) {
+    /** The user turn: the images, then the prompt. */
+    private static Message message(ModelCall call) {
         List<ContentBlock> content = new ArrayList<>(call.images().size() + 1);
         for (PreparedImage image : call.images()) {
             content.add(ContentBlock.fromImage(ImageBlock.builder()
                     .format(image.format().formatName())
-                    .source(ImageSource.fromBytes(images.placeholder(image.bytes())))
+                    // The prepared bytes are never changed after preparation, so the SDK may use them without a copy.
+                    .source(ImageSource.fromBytes(SdkBytes.fromByteArrayUnsafe(image.bytes())))
                     .build()));
         }
         content.add(ContentBlock.fromText(call.prompt()));

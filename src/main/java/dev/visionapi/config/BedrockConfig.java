@@ -59,9 +59,8 @@ public interface BedrockConfig {
     /**
      * HTTP version towards Bedrock: {@code HTTP1_1} or {@code HTTP2}. With HTTP/1.1 each call has a pooled connection
      * of its own (at most {@link #maxConcurrency()}); with HTTP/2 up to 128 calls share one connection, which saves
-     * connections and TLS handshakes but costs more CPU per call in Netty's HTTP/2 framing and flow control: on the
-     * benchmark (bench/RESULTS.md) HTTP/1.1 answers 37 % more analyses per second with no upstream latency and 12 %
-     * more at 256 concurrent calls. Converse and ConverseStream work over both.
+     * connections and TLS handshakes but costs more CPU per call in Netty's HTTP/2 framing and flow control, so
+     * HTTP/1.1 answers more analyses per second. Converse and ConverseStream work over both.
      */
     @WithDefault("HTTP1_1")
     Protocol protocol();

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.visionapi.bedrock.emulator.BedrockEmulatorResource;
 import dev.visionapi.bedrock.emulator.EmulatorReply;
+import dev.visionapi.bedrock.emulator.ReceivedImages;
 import dev.visionapi.bedrock.emulator.ScriptedBedrock.Hang;
 import dev.visionapi.bedrock.emulator.ScriptedBedrock.Reply;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -45,8 +46,8 @@ class BedrockFailureTest {
         analyse().statusCode(200);
         assertThat(bedrock().calls()).hasSize(2);
         // The emulator checked the retry's signature over the body it received, and the images arrived whole.
-        assertThat(bedrock().calls().get(1).imageBytes().get(0)).isNotEmpty()
-                .isEqualTo(bedrock().calls().get(0).imageBytes().get(0));
+        assertThat(ReceivedImages.of(bedrock().calls().get(1)).get(0)).isNotEmpty()
+                .isEqualTo(ReceivedImages.of(bedrock().calls().get(0)).get(0));
     }
 
     @Test

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.visionapi.bedrock.emulator.BedrockEmulatorResource;
 import dev.visionapi.bedrock.emulator.EmulatorReply;
+import dev.visionapi.bedrock.emulator.ReceivedImages;
 import dev.visionapi.bedrock.emulator.ScriptedBedrock.Reply;
 import dev.visionapi.image.TestImages;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -108,7 +109,7 @@ class StreamingTest {
         List<Event> events = readAll(streamCaptionOfCat());
         assertThat(events.get(events.size() - 1).name()).as(events.toString()).isEqualTo("done");
         assertThat(bedrock().calls()).hasSize(2);
-        assertThat(bedrock().lastCall().imageBytes().get(0)).isEqualTo(TestImages.CAT_PNG);
+        assertThat(ReceivedImages.of(bedrock().lastCall()).get(0)).isEqualTo(TestImages.CAT_PNG);
     }
 
     @Test

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.visionapi.bedrock.emulator.BedrockEmulatorResource;
 import dev.visionapi.bedrock.emulator.ConverseCall;
+import dev.visionapi.bedrock.emulator.ReceivedImages;
 import dev.visionapi.image.TestImages;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -83,11 +84,11 @@ class UploadTransportTest {
 
         List<ConverseCall> calls = bedrock().calls();
         assertThat(calls).hasSize(4);
-        assertThat(calls.get(0).imageBytes()).containsExactly(TestImages.CAT_PNG);
-        assertThat(calls.get(1).imageBytes()).containsExactly(TestImages.CAT_PNG);
+        assertThat(ReceivedImages.of(calls.get(0))).containsExactly(TestImages.CAT_PNG);
+        assertThat(ReceivedImages.of(calls.get(1))).containsExactly(TestImages.CAT_PNG);
         assertThat(calls.get(1).prompt()).isEqualTo(prompt);
-        assertThat(calls.get(2).imageBytes()).containsExactly(TestImages.CAT_PNG);
-        assertThat(calls.get(3).imageBytes()).containsExactly(TestImages.CAT_PNG);
+        assertThat(ReceivedImages.of(calls.get(2))).containsExactly(TestImages.CAT_PNG);
+        assertThat(ReceivedImages.of(calls.get(3))).containsExactly(TestImages.CAT_PNG);
     }
 
     @Test
@@ -250,6 +251,6 @@ class UploadTransportTest {
     }
 
     private static List<byte[]> imagesSentToBedrock() {
-        return bedrock().lastCall().imageBytes();
+        return ReceivedImages.of(bedrock().lastCall());
     }
 }

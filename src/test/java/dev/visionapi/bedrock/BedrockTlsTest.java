@@ -20,8 +20,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import dev.visionapi.bedrock.emulator.BedrockEmulator;
 import dev.visionapi.bedrock.emulator.EmulatorReply;
+import dev.visionapi.bedrock.emulator.TestEmulator;
 import dev.visionapi.config.BedrockConfig;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -59,7 +59,7 @@ class BedrockTlsTest {
     private static final String ANSWER = "A tabby cat sits on a windowsill in the sun.";
 
     private static Vertx vertx;
-    private static BedrockEmulator emulator;
+    private static TestEmulator emulator;
     /** What the clients trust: the emulator's certificate, from the same key store. */
     private static TrustManager[] trustManagers;
 
@@ -68,7 +68,7 @@ class BedrockTlsTest {
         byte[] keyStore = keyStoreBytes();
         trustManagers = trusting(keyStore);
         vertx = Vertx.vertx();
-        emulator = BedrockEmulator.startWithTls(vertx, CREDENTIALS,
+        emulator = TestEmulator.startWithTls(vertx, CREDENTIALS,
                 call -> Future.succeededFuture(EmulatorReply.answer(ANSWER, 1200, 7)),
                 new PfxOptions().setValue(Buffer.buffer(keyStore)).setPassword(KEY_STORE_PASSWORD));
     }

@@ -3,7 +3,7 @@ package dev.visionapi.bedrock.emulator;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -14,15 +14,14 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.DecodeException;
-import io.vertx.core.net.KeyCertOptions;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 
 /**
  * A stand-in for the Bedrock runtime API on loopback, speaking its wire protocol: Converse as restJson1 over HTTP/1.1
- * or h2c (or over TLS, HTTP/2 negotiated by ALPN), ConverseStream as {@code application/vnd.amazon.eventstream},
- * errors in {@code x-amzn-ErrorType}. The real AWS SDK client talks to it unchanged. It serves the dev mode when no
- * AWS credentials are found, and the integration tests, which give it a scripted {@link ConverseHandler}. Like
- * Bedrock, it answers 403 to a request not signed (SigV4, body included) with the credentials it is given.
+ * or h2c, ConverseStream as {@code application/vnd.amazon.eventstream}, errors in {@code x-amzn-ErrorType}. The real
+ * AWS SDK client talks to it unchanged. It serves the dev mode when no AWS credentials are found ({@link
+ * DevModeBedrock}), and the integration tests, which give it a scripted {@link ConverseHandler} and may serve it over
+ * TLS. Like Bedrock, it answers 403 to a request not signed (SigV4, body included) with the credentials it is given.
  */
 public final class BedrockEmulator implements AutoCloseable {
 
@@ -37,28 +36,33 @@ public final class BedrockEmulator implements AutoCloseable {
     // Matches the AWS services' own advertised limit; the SDK opens further connections beyond it.
     private static final int MAX_STREAMS_PER_CONNECTION = 128;
 
+    /** Told when a ConverseStream response starts, and when it ends whether it was written to its end. */
+    interface StreamListener {
+
+        StreamListener NONE = new StreamListener() {
+        };
+
+        default void opened() {
+        }
+
+        default void ended(boolean completed) {
+        }
+    }
+
     private final Vertx vertx;
     private final ConverseHandler handler;
     private final SignatureCheck signatures;
+    private final HttpServerOptions options;
     private final HttpServer server;
-    private final boolean tls;
-    private final AtomicInteger openStreams = new AtomicInteger();
-    private final AtomicInteger abandonedStreams = new AtomicInteger();
+    private final StreamListener streams;
 
     private BedrockEmulator(Vertx vertx, AwsCredentialsIdentity credentials, ConverseHandler handler,
-            KeyCertOptions keyAndCertificate) {
+            HttpServerOptions options, StreamListener streams) {
         this.vertx = vertx;
         this.handler = handler;
         this.signatures = new SignatureCheck(credentials);
-        this.tls = keyAndCertificate != null;
-        HttpServerOptions options = new HttpServerOptions()
-                .setHost("127.0.0.1")
-                .setPort(0)
-                .setInitialSettings(new Http2Settings().setMaxConcurrentStreams(MAX_STREAMS_PER_CONNECTION));
-        if (this.tls) {
-            // As Bedrock: HTTP/2 when the client asks for it by ALPN, HTTP/1.1 otherwise.
-            options.setSsl(true).setUseAlpn(true).setKeyCertOptions(keyAndCertificate);
-        }
+        this.options = options;
+        this.streams = streams;
         this.server = vertx.createHttpServer(options).requestHandler(this::route);
     }
 
@@ -67,33 +71,28 @@ public final class BedrockEmulator implements AutoCloseable {
      * h2c; blocks until it listens, so call it at start-up only.
      */
     public static BedrockEmulator start(Vertx vertx, AwsCredentialsIdentity credentials, ConverseHandler handler) {
-        return listening(new BedrockEmulator(vertx, credentials, handler, null));
+        return start(vertx, credentials, handler, options -> { }, StreamListener.NONE);
     }
 
-    /** As {@link #start}, but over TLS with this key and certificate, as Bedrock itself is reached. */
-    public static BedrockEmulator startWithTls(Vertx vertx, AwsCredentialsIdentity credentials,
-            ConverseHandler handler, KeyCertOptions keyAndCertificate) {
-        return listening(new BedrockEmulator(vertx, credentials, handler, keyAndCertificate));
-    }
-
-    private static BedrockEmulator listening(BedrockEmulator emulator) {
+    /**
+     * As {@link #start(Vertx, AwsCredentialsIdentity, ConverseHandler)}, with the server's options adjusted (TLS) and
+     * its streams observed: the seam the tests' own emulator uses.
+     */
+    static BedrockEmulator start(Vertx vertx, AwsCredentialsIdentity credentials, ConverseHandler handler,
+            Consumer<HttpServerOptions> adjust, StreamListener streams) {
+        HttpServerOptions options = new HttpServerOptions()
+                .setHost("127.0.0.1")
+                .setPort(0)
+                .setInitialSettings(new Http2Settings().setMaxConcurrentStreams(MAX_STREAMS_PER_CONNECTION));
+        adjust.accept(options);
+        BedrockEmulator emulator = new BedrockEmulator(vertx, credentials, handler, options, streams);
         emulator.server.listen().toCompletionStage().toCompletableFuture().join();
         return emulator;
     }
 
     /** The URL to use as {@code bedrock.endpoint-override}. */
     public URI endpoint() {
-        return URI.create((tls ? "https" : "http") + "://127.0.0.1:" + server.actualPort());
-    }
-
-    /** ConverseStream responses being written right now. */
-    public int openStreams() {
-        return openStreams.get();
-    }
-
-    /** ConverseStream responses the client closed or reset before their end. */
-    public int abandonedStreams() {
-        return abandonedStreams.get();
+        return URI.create((options.isSsl() ? "https" : "http") + "://127.0.0.1:" + server.actualPort());
     }
 
     @Override
@@ -132,13 +131,8 @@ public final class BedrockEmulator implements AutoCloseable {
     }
 
     private void stream(HttpServerRequest request, EmulatorReply reply) {
-        openStreams.incrementAndGet();
-        ConverseStreamWriter.stream(vertx, request.response(), reply, completed -> {
-            openStreams.decrementAndGet();
-            if (!completed) {
-                abandonedStreams.incrementAndGet();
-            }
-        });
+        streams.opened();
+        ConverseStreamWriter.stream(vertx, request.response(), reply, streams::ended);
     }
 
     private static void reply(HttpServerRequest request, EmulatorReply reply) {

@@ -1,6 +1,5 @@
 package dev.visionapi.bedrock.emulator;
 
-import java.util.Base64;
 import java.util.List;
 
 import dev.visionapi.bedrock.BedrockConverseClient;
@@ -28,13 +27,6 @@ public record ConverseCall(String modelId, JsonObject body, boolean streaming) {
         return content().stream().map(JsonObject.class::cast)
                 .filter(block -> block.containsKey("image"))
                 .map(block -> block.getJsonObject("image"))
-                .toList();
-    }
-
-    /** The bytes of the request's images, decoded from base64, in order. */
-    public List<byte[]> imageBytes() {
-        return images().stream()
-                .map(image -> Base64.getDecoder().decode(image.getJsonObject("source").getString("bytes")))
                 .toList();
     }
 

@@ -12,13 +12,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
-import software.amazon.awssdk.eventstream.HeaderValue;
-import software.amazon.awssdk.eventstream.Message;
 
 /**
- * Writes a ConverseStream answer as Bedrock does: {@code application/vnd.amazon.eventstream} messages (binary
- * framing with prelude and message CRCs, encoded by the SDK's own event-stream codec), one per event, sent as the
- * "model" produces them.
+ * Writes a ConverseStream answer as Bedrock does: {@code application/vnd.amazon.eventstream} messages
+ * ({@link EventStreamFrame}), one per event, sent as the "model" produces them.
  */
 final class ConverseStreamWriter {
 
@@ -28,7 +25,7 @@ final class ConverseStreamWriter {
     private final HttpServerResponse response;
     private final EmulatorReply reply;
     private final Consumer<Boolean> onEnd;
-    private final List<Message> frames = new ArrayList<>();
+    private final List<Buffer> frames = new ArrayList<>();
     private int next;
     private boolean ended;
 
@@ -84,7 +81,7 @@ final class ConverseStreamWriter {
             finish(true);
             return;
         }
-        response.write(Buffer.buffer(frames.get(next++).toByteBuffer().array()));
+        response.write(frames.get(next++));
         long delay = reply.chunkDelay().toMillis();
         if (delay > 0) {
             vertx.setTimer(delay, id -> writeNext());
@@ -100,21 +97,21 @@ final class ConverseStreamWriter {
         }
     }
 
-    private static Message event(String type, JsonObject payload) {
+    private static Buffer event(String type, JsonObject payload) {
         return frame("event", ":event-type", type, payload);
     }
 
-    private static Message exception(EmulatorReply.StreamFailure failure) {
+    private static Buffer exception(EmulatorReply.StreamFailure failure) {
         return frame("exception", ":exception-type", failure.exceptionType(),
                 new JsonObject().put("message", failure.message()));
     }
 
     /** One event-stream message: its kind, its type under the header that kind uses, and a JSON payload. */
-    private static Message frame(String messageType, String typeHeader, String type, JsonObject payload) {
-        Map<String, HeaderValue> headers = new LinkedHashMap<>();
-        headers.put(typeHeader, HeaderValue.fromString(type));
-        headers.put(":content-type", HeaderValue.fromString("application/json"));
-        headers.put(":message-type", HeaderValue.fromString(messageType));
-        return new Message(headers, payload.toBuffer().getBytes());
+    private static Buffer frame(String messageType, String typeHeader, String type, JsonObject payload) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put(typeHeader, type);
+        headers.put(":content-type", "application/json");
+        headers.put(":message-type", messageType);
+        return EventStreamFrame.encode(headers, payload.toBuffer().getBytes());
     }
 }

@@ -3,10 +3,13 @@ package dev.visionapi.bedrock.emulator;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-/** A value valid against a (simple) JSON Schema, so that the emulator can answer structured requests plausibly. */
+/**
+ * A value valid against a (simple) JSON Schema, so that the emulator can answer structured requests. Its strings say
+ * that the answer is synthetic, so that no one takes a dev-mode answer for a model's.
+ */
 final class SchemaExample {
 
-    private static final String TEXT = "synthetic";
+    static final String TEXT = "synthetic answer from the local Bedrock emulator";
 
     private SchemaExample() {
     }
@@ -22,8 +25,17 @@ final class SchemaExample {
             case "boolean" -> Boolean.TRUE;
             case "integer" -> Math.max(1, schema.getInteger("minimum", 1));
             case "number" -> (schema.getDouble("minimum", 0.0) + schema.getDouble("maximum", 1.0)) / 2;
-            default -> TEXT.repeat(Math.max(1, schema.getInteger("minLength", 1) / TEXT.length() + 1));
+            default -> text(schema.getInteger("minLength", 0), schema.getInteger("maxLength", Integer.MAX_VALUE));
         };
+    }
+
+    /** The synthetic text, repeated up to {@code minLength} and cut to {@code maxLength}. */
+    private static String text(int minLength, int maxLength) {
+        StringBuilder text = new StringBuilder(TEXT);
+        while (text.length() < minLength) {
+            text.append(' ').append(TEXT);
+        }
+        return text.length() > maxLength ? text.substring(0, maxLength) : text.toString();
     }
 
     private static JsonObject object(JsonObject schema) {

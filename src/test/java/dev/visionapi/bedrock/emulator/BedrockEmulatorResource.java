@@ -17,7 +17,7 @@ public class BedrockEmulatorResource implements QuarkusTestResourceLifecycleMana
             "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
 
     private static volatile ScriptedBedrock bedrock;
-    private static volatile BedrockEmulator emulator;
+    private static volatile TestEmulator emulator;
 
     private Vertx vertx;
 
@@ -26,7 +26,7 @@ public class BedrockEmulatorResource implements QuarkusTestResourceLifecycleMana
     }
 
     /** The emulator itself, for what it observes on the wire (open and abandoned streams). */
-    public static BedrockEmulator emulator() {
+    public static TestEmulator emulator() {
         return emulator;
     }
 
@@ -34,7 +34,7 @@ public class BedrockEmulatorResource implements QuarkusTestResourceLifecycleMana
     public Map<String, String> start() {
         vertx = Vertx.vertx();
         bedrock = new ScriptedBedrock(vertx);
-        emulator = BedrockEmulator.start(vertx, CREDENTIALS, bedrock);
+        emulator = TestEmulator.start(vertx, CREDENTIALS, bedrock);
         // The default credentials chain reads these first; the emulator checks the requests' signatures with them.
         System.setProperty("aws.accessKeyId", CREDENTIALS.accessKeyId());
         System.setProperty("aws.secretAccessKey", CREDENTIALS.secretAccessKey());

@@ -1,0 +1,62 @@
+package dev.visionapi.bedrock.emulator;
+
+import java.net.URI;
+import java.time.Duration;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import dev.visionapi.bedrock.LocalBedrock;
+import io.quarkus.arc.profile.IfBuildProfile;
+import io.vertx.core.Vertx;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+
+/**
+ * Dev mode's Bedrock when no AWS credentials are configured: the emulator with {@link SyntheticAnswers} on loopback,
+ * so that the service can be tried offline. The bean exists in the dev profile only (never in prod or test), and, being
+ * application-scoped, the emulator starts only when the client producer first asks for its endpoint.
+ */
+@IfBuildProfile("dev")
+@ApplicationScoped
+class DevModeBedrock implements LocalBedrock {
+
+    private static final Logger LOG = Logger.getLogger(DevModeBedrock.class);
+    private static final AwsBasicCredentials CREDENTIALS = AwsBasicCredentials.create("emulator", "emulator");
+    // A pause before each streamed word, so that streaming can be seen working.
+    private static final Duration CHUNK_DELAY = Duration.ofMillis(40);
+
+    private final Vertx vertx;
+    private BedrockEmulator emulator;
+
+    DevModeBedrock(Vertx vertx) {
+        this.vertx = vertx;
+    }
+
+    @PostConstruct
+    void start() {
+        emulator = BedrockEmulator.start(vertx, CREDENTIALS, new SyntheticAnswers(CHUNK_DELAY));
+        LOG.warnf("No AWS credentials found: dev mode uses the local Bedrock emulator at %s. "
+                + "Its answers are SYNTHETIC, not from a model. Configure AWS credentials to use Bedrock.",
+                emulator.endpoint());
+    }
+
+    @Override
+    public URI endpoint() {
+        return emulator.endpoint();
+    }
+
+    @Override
+    public AwsCredentialsProvider credentials() {
+        return StaticCredentialsProvider.create(CREDENTIALS);
+    }
+
+    @PreDestroy
+    void close() {
+        emulator.close();
+    }
+}
