@@ -12,6 +12,7 @@ const promptBox = document.getElementById('prompt');
 const promptNote = document.getElementById('prompt-note');
 const modelSelect = document.getElementById('model');
 const goButton = document.getElementById('go');
+const result = document.getElementById('result');
 const answer = document.getElementById('answer');
 const usage = document.getElementById('usage');
 const errorBox = document.getElementById('error');
@@ -24,6 +25,7 @@ let apiKey = sessionStorage.getItem('apiKey');
 let chosenSample = null;
 let uploads = [];
 let previewUrls = [];
+let shownPrompt = '';
 
 /** Request headers, with the API key when the service asked for one. */
 function headers(accept) {
@@ -95,6 +97,14 @@ function clearResult() {
     errorBox.textContent = '';
 }
 
+/** Scrolls the answer panel to the top of the window unless it already starts in the upper half (on a phone it is below the form). */
+function showResultPanel() {
+    const box = result.getBoundingClientRect();
+    if (box.top < 0 || box.top > window.innerHeight / 2) {
+        result.scrollIntoView({block: 'start'});
+    }
+}
+
 // --- Images -------------------------------------------------------------------------------------------------------
 
 async function loadSamples() {
@@ -136,8 +146,20 @@ function chooseFiles(files) {
     for (const button of samplesBox.querySelectorAll('button')) {
         button.setAttribute('aria-pressed', 'false');
     }
-    const items = uploads.map(file => ({name: file.name, url: URL.createObjectURL(file)}));
-    renderPreviews(items, items.map(item => item.url));
+    // Only what the browser calls an image gets a preview; the rest is listed by name.
+    const items = uploads.map(file => ({
+        name: file.name,
+        url: file.type === '' || file.type.startsWith('image/') ? URL.createObjectURL(file) : null,
+    }));
+    renderPreviews(items, items.map(item => item.url).filter(url => url !== null));
+}
+
+/** A stand-in for a preview the browser cannot show (not an image, or one it cannot decode). */
+function noPreview() {
+    const note = document.createElement('span');
+    note.className = 'no-preview';
+    note.textContent = 'No preview';
+    return note;
 }
 
 /** Shows the chosen images; ownedUrls are object URLs made for them, freed when the choice changes. */
@@ -147,10 +169,16 @@ function renderPreviews(items, ownedUrls = []) {
     previews.textContent = '';
     for (const item of items) {
         const entry = document.createElement('li');
-        const image = document.createElement('img');
-        image.src = item.url;
-        image.alt = 'Preview of ' + item.name;
-        entry.append(image, document.createTextNode(item.name));
+        if (item.url) {
+            const image = document.createElement('img');
+            image.alt = 'Preview of ' + item.name;
+            image.addEventListener('error', () => image.replaceWith(noPreview()), {once: true});
+            image.src = item.url;
+            entry.append(image);
+        } else {
+            entry.append(noPreview());
+        }
+        entry.append(document.createTextNode(item.name));
         previews.append(entry);
     }
 }
@@ -183,16 +211,20 @@ function currentPreset() {
     return presets.get(presetSelect.value);
 }
 
+/** "question" → "Question": parameter names as labels. */
+function labelOf(parameter) {
+    return parameter.name.charAt(0).toUpperCase() + parameter.name.slice(1).replace(/-/g, ' ');
+}
+
 function choosePreset() {
     const preset = currentPreset();
     parametersBox.textContent = '';
     presetDescription.textContent = preset ? preset.description : 'Write your own instruction below.';
-    promptBox.value = preset ? preset.prompt : '';
     for (const parameter of preset ? preset.parameters : []) {
         const id = 'parameter-' + parameter.name;
         const label = document.createElement('label');
         label.htmlFor = id;
-        label.textContent = parameter.name + (parameter.required ? ' (required)' : '');
+        label.textContent = labelOf(parameter) + (parameter.required ? ' (required)' : '');
         const input = document.createElement('input');
         input.type = 'text';
         input.id = id;
@@ -201,24 +233,51 @@ function choosePreset() {
         input.placeholder = parameter.defaultValue || '';
         input.required = parameter.required;
         input.setAttribute('aria-describedby', id + '-hint');
+        input.addEventListener('input', showPresetPrompt);
         const hint = document.createElement('p');
         hint.id = id + '-hint';
         hint.className = 'hint';
         hint.textContent = parameter.description;
         parametersBox.append(label, input, hint);
     }
+    shownPrompt = '';
+    promptBox.value = '';
+    showPresetPrompt();
+}
+
+/**
+ * The preset's prompt as the service will fill it in: each {{parameter}} replaced by its field's value, its default,
+ * or its label in brackets while it is empty. The service does the filling itself; this is what the user reads.
+ */
+function filledPrompt(preset) {
+    return preset.prompt.replace(/\{\{([A-Za-z][A-Za-z0-9-]*)}}/g, (placeholder, name) => {
+        const parameter = preset.parameters.find(candidate => candidate.name === name);
+        if (!parameter) {
+            return placeholder;
+        }
+        const value = parametersBox.querySelector(`input[name="${name}"]`).value.trim();
+        return value || parameter.defaultValue || `[${labelOf(parameter).toLowerCase()}]`;
+    });
+}
+
+/** Shows the preset's prompt with its parameters filled in, unless the user has edited the prompt. */
+function showPresetPrompt() {
+    const preset = currentPreset();
+    if (preset && !promptEdited()) {
+        shownPrompt = filledPrompt(preset);
+        promptBox.value = shownPrompt;
+    }
     notePromptUse();
 }
 
-/** A preset is sent as such while its prompt is unchanged; an edited prompt is sent as a custom prompt. */
+/** A preset is sent as such while its prompt is as shown; an edited prompt is sent as a custom prompt. */
 function promptEdited() {
-    const preset = currentPreset();
-    return preset !== undefined && promptBox.value !== preset.prompt;
+    return currentPreset() !== undefined && promptBox.value !== shownPrompt;
 }
 
 function notePromptUse() {
     promptNote.textContent = promptEdited()
-        ? 'Edited: this text is sent as a custom prompt; {{placeholders}} are not filled in.'
+        ? 'Edited: this text is sent as your own prompt, exactly as written; the fields above no longer apply.'
         : '';
 }
 
@@ -227,7 +286,8 @@ promptBox.addEventListener('input', notePromptUse);
 
 async function loadModels() {
     for (const model of await getJson('/v1/models')) {
-        const option = new Option(model.id + (model.default ? ' (default)' : ''), model.id);
+        const option = new Option((model.name || model.id) + (model.default ? ' (default)' : ''), model.id);
+        option.title = model.id;
         option.selected = model.default;
         modelSelect.append(option);
     }
@@ -288,10 +348,22 @@ async function readEvents(response, onEvent) {
     }
 }
 
+/** US dollars with enough digits that a cheap answer does not read as zero. */
+function dollars(amount) {
+    const value = Number(amount);
+    return value >= 0.01 ? `$${value.toFixed(2)}` : value >= 0.0001 ? `$${value.toFixed(4)}` : '< $0.0001';
+}
+
+function modelName(id) {
+    const option = [...modelSelect.options].find(candidate => candidate.value === id);
+    return option ? option.text.replace(/ \(default\)$/, '') : id;
+}
+
 function showUsage(analysis) {
     const u = analysis.usage;
-    usage.textContent = `Tokens: ${u.inputTokens} in, ${u.outputTokens} out (${u.totalTokens} total) · `
-        + `${(analysis.latencyMs / 1000).toFixed(1)} s · ${analysis.model}`;
+    const cost = u.estimatedCostUsd == null ? '' : ` · estimated cost ${dollars(u.estimatedCostUsd)}`;
+    usage.textContent = `Tokens: ${u.inputTokens} in, ${u.outputTokens} out (${u.totalTokens} total)${cost} · `
+        + `${(analysis.latencyMs / 1000).toFixed(1)} s · ${modelName(analysis.model)}`;
 }
 
 form.addEventListener('submit', async event => {
@@ -299,6 +371,7 @@ form.addEventListener('submit', async event => {
     clearResult();
     goButton.disabled = true;
     answer.setAttribute('aria-busy', 'true');
+    showResultPanel();
     try {
         const response = await fetch('/v1/analyses', {
             method: 'POST',
@@ -308,8 +381,10 @@ form.addEventListener('submit', async event => {
         if (!response.ok) {
             askForKeyIf(response);
             showError(await problemOf(response));
+            showResultPanel();
             return;
         }
+        let arrived = false;
         await readEvents(response, (name, data) => {
             if (name === 'delta') {
                 answer.textContent += data.text;
@@ -319,9 +394,15 @@ form.addEventListener('submit', async event => {
             } else if (name === 'error') {
                 showError(data);
             }
+            // The user may have scrolled away while waiting: the answer is brought into view when it starts.
+            if (!arrived) {
+                arrived = true;
+                showResultPanel();
+            }
         });
     } catch (failure) {
         showError({title: 'The service could not be reached', detail: String(failure.message || failure)});
+        showResultPanel();
     } finally {
         goButton.disabled = false;
         answer.setAttribute('aria-busy', 'false');

@@ -4,8 +4,7 @@ import dev.visionapi.image.ImageResizer.Size;
 
 /**
  * An upload whose format and header passed every check, before any pixel is decoded: either ready to be sent as it
- * is, or still to be decoded and re-encoded by {@link ImagePreparer#finish}, which can take a tenth of a second of
- * CPU.
+ * is, or still to be decoded and re-encoded by {@link ImagePreparer#finish}, which costs far more CPU than the checks.
  */
 public final class CheckedImage {
 

@@ -9,6 +9,7 @@ import java.util.Map;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.PlaywrightException;
 
 /**
  * Headless Chromium for the browser tests: Debian's {@code /usr/bin/chromium} when present, otherwise the browser
@@ -17,6 +18,8 @@ import com.microsoft.playwright.Playwright;
 final class Chromium {
 
     private static final Path SYSTEM_CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final String INSTALL_HINT = "install Debian's chromium (apt-get install chromium) "
+            + "or allow Playwright to download its browser (needs internet)";
 
     private Chromium() {
     }
@@ -26,7 +29,13 @@ final class Chromium {
         if (Files.isExecutable(SYSTEM_CHROMIUM)) {
             env.put("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
         }
-        return Playwright.create(new Playwright.CreateOptions().setEnv(env));
+        try {
+            return Playwright.create(new Playwright.CreateOptions().setEnv(env));
+        } catch (PlaywrightException e) {
+            // Without Debian's Chromium, creating Playwright downloads its browser, which fails offline.
+            throw new IllegalStateException("No Chromium for the browser tests: " + INSTALL_HINT
+                    + " (.ci/run installs it). Playwright said: " + e.getMessage(), e);
+        }
     }
 
     static Browser launch(Playwright playwright) {
@@ -37,6 +46,11 @@ final class Chromium {
         if (Files.isExecutable(SYSTEM_CHROMIUM)) {
             options.setExecutablePath(SYSTEM_CHROMIUM);
         }
-        return playwright.chromium().launch(options);
+        try {
+            return playwright.chromium().launch(options);
+        } catch (PlaywrightException e) {
+            throw new IllegalStateException("No Chromium for the browser tests: " + INSTALL_HINT
+                    + " (.ci/run installs it). Playwright said: " + e.getMessage(), e);
+        }
     }
 }

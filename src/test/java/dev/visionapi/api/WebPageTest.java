@@ -15,11 +15,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.Request;
 import com.microsoft.playwright.options.FilePayload;
 import com.microsoft.playwright.options.WaitForSelectorState;
 
@@ -104,6 +107,8 @@ class WebPageTest {
         assertThat(usageMeanwhile).isEmpty();
         assertThat(tab.textContent("#answer")).isEqualTo(ANSWER);
         assertThat(tab.textContent("#usage")).contains("1366 in", "19 out", "1385 total");
+        // Claude Sonnet 4.5 (the default) at $3 / $15 per million: 1366 × 3 + 19 × 15 = 4,383 millionths.
+        assertThat(tab.textContent("#usage")).contains("estimated cost $0.0044", "Claude Sonnet 4.5");
         assertThat(bedrock().lastCall().streaming()).isTrue();
         assertThat(consoleErrors).as("console errors, CSP violations included").isEmpty();
         tab.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target", "web-page.png")).setFullPage(true));
@@ -146,6 +151,92 @@ class WebPageTest {
         assertThat(tab.textContent("#usage")).isEmpty();
     }
 
+    @ParameterizedTest(name = "{0} × {1}")
+    @CsvSource({"1280, 900", "1440, 800", "390, 844"})
+    void theAnswerIsInViewWhenItArrives(int width, int height) {
+        tab.setViewportSize(width, height);
+        bedrock().next(new Reply(EmulatorReply.answer(ANSWER, 1366, 19)));
+        tab.click("[data-sample='cat-chelsea']");
+        tab.selectOption("#preset", "caption");
+        // A user who scrolled down to the end of the form, where Go is.
+        tab.evaluate("() => document.getElementById('analysis-form').scrollIntoView({block: 'end'})");
+        tab.click("#go");
+        tab.waitForSelector("#usage:not(:empty)");
+        assertThat(tab.textContent("#answer")).isEqualTo(ANSWER);
+        assertThat(topIsInViewport("#answer")).as("the answer's first line is on screen").isTrue();
+        assertThat(topIsInViewport("#usage")).as("the usage line is on screen").isTrue();
+        tab.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target", "web-page-answer-" + width + "x" + height + ".png")));
+    }
+
+    @Test
+    void anErrorIsInViewWhenItArrivesOnAPhone() {
+        tab.setViewportSize(390, 844);
+        tab.click("[data-sample='cat-chelsea']");
+        tab.click("#go");
+        tab.waitForSelector("#error:not([hidden])");
+        assertThat(topIsInViewport("#error")).isTrue();
+    }
+
+    @Test
+    void modelsAreListedByName() {
+        assertThat(tab.evaluate("() => document.querySelector('#model option:checked').textContent"))
+                .isEqualTo("Claude Sonnet 4.5 (default)");
+        assertThat(tab.evaluate("() => document.querySelector('#model option:checked').value"))
+                .isEqualTo("us.anthropic.claude-sonnet-4-5-20250929-v1:0");
+        assertThat(tab.evaluate("""
+                () => document.querySelector('#model option[value="us.anthropic.claude-haiku-4-5-20251001-v1:0"]')
+                    .textContent""")).isEqualTo("Claude Haiku 4.5");
+        Object rawIds = tab.evaluate("""
+                () => [...document.querySelectorAll('#model option')]
+                    .filter(option => option.textContent.startsWith('us.')).length""");
+        assertThat(((Number) rawIds).intValue()).as("options showing an inference-profile ID").isZero();
+    }
+
+    @Test
+    void noPresetShowsRawPlaceholders() {
+        @SuppressWarnings("unchecked")
+        List<String> presetIds = (List<String>) tab.evaluate(
+                "() => [...document.querySelectorAll('#preset option')].map(option => option.value).filter(v => v)");
+        assertThat(presetIds).contains("question", "translation", "classification", "content-match");
+        for (String presetId : presetIds) {
+            tab.selectOption("#preset", presetId);
+            assertThat(tab.inputValue("#prompt")).as(presetId + " prompt").doesNotContain("{{", "}}");
+            assertThat(visibleText()).as(presetId + " page text").doesNotContain("{{", "}}");
+        }
+
+        tab.selectOption("#preset", "question");
+        assertThat(tab.inputValue("#prompt")).endsWith("Question: [question]");
+        tab.fill("#parameter-question", "How many cats?");
+        assertThat(tab.inputValue("#prompt")).endsWith("Question: How many cats?");
+        assertThat(tab.textContent("#prompt-note")).as("a filled-in preset is still the preset").isEmpty();
+
+        tab.selectOption("#preset", "translation");
+        assertThat(tab.inputValue("#prompt")).contains("translate it into French");
+    }
+
+    @Test
+    void aFilledInPresetIsSentAsThePreset() {
+        tab.click("[data-sample='cat-chelsea']");
+        tab.selectOption("#preset", "translation");
+        tab.fill("#parameter-language", "German");
+        Request sent = tab.waitForRequest("**/v1/analyses", () -> tab.click("#go"));
+        tab.waitForSelector("#usage:not(:empty)");
+        assertThat(sent.postData()).contains("name=\"preset\"\r\n\r\ntranslation", "name=\"language\"\r\n\r\nGerman")
+                .doesNotContain("name=\"prompt\"");
+        assertThat(bedrock().lastCall().prompt()).contains("translate it into German");
+    }
+
+    @Test
+    void aFileThatIsNotAnImageGetsNoBrokenPreview() {
+        tab.setInputFiles("#files", new FilePayload[] {
+                new FilePayload("notes.txt", "text/plain", "shopping list".getBytes(StandardCharsets.UTF_8)),
+                new FilePayload("fake.png", "image/png", "not a png".getBytes(StandardCharsets.UTF_8))});
+        tab.waitForSelector("#previews li:nth-child(2) .no-preview");
+        assertThat(tab.textContent("#previews")).contains("notes.txt", "fake.png", "No preview");
+        Object images = tab.evaluate("() => document.querySelectorAll('#previews img').length");
+        assertThat(((Number) images).intValue()).as("preview images left").isZero();
+    }
+
     @Test
     void thePageFitsAPhoneScreen() {
         tab.setViewportSize(390, 844);
@@ -153,6 +244,19 @@ class WebPageTest {
         assertThat(pageWidth).as("no horizontal scrolling").isLessThanOrEqualTo(390);
         assertThat(tab.isVisible("#go")).isTrue();
         tab.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target", "web-page-phone.png")).setFullPage(true));
+    }
+
+    /** Whether the element's top edge lies within the window, as a user would see it now. */
+    private boolean topIsInViewport(String selector) {
+        return (Boolean) tab.evaluate("""
+                selector => {
+                    const box = document.querySelector(selector).getBoundingClientRect();
+                    return box.height > 0 && box.top >= 0 && box.top < window.innerHeight;
+                }""", selector);
+    }
+
+    private String visibleText() {
+        return (String) tab.evaluate("() => document.body.innerText");
     }
 
     @Test
