@@ -1,6 +1,5 @@
 # Sourced by docker/appcds.sh and bench/run.sh. A readiness probe made of bash builtins only: no curl in a JRE image,
-# and no process per probe to take CPU from the service starting next to it (a curl costs about 23 ms of CPU,
-# bench/RESULTS.md).
+# and no process per probe to take CPU from the service starting next to it.
 
 # http_ok PORT PATH: true when GET PATH on 127.0.0.1:PORT answers 200.
 http_ok() {
