@@ -19,11 +19,14 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import dev.visionapi.config.AuthConfig;
+import io.quarkus.runtime.Startup;
 
 /**
  * The configured API keys, kept as SHA-256 digests only, each with its name: the first 8 hex digits of its digest (a
- * name that can be logged and shown, never the key). Without keys the API is open.
+ * name that can be logged and shown, never the key). Without keys the API is open. Read at start-up, so that an
+ * unreadable key file stops the service instead of its first request.
  */
+@Startup
 @ApplicationScoped
 public class ApiKeys {
 

@@ -4,11 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.visionapi.config.AuthConfig;
 
 class ApiKeysTest {
 
@@ -56,5 +62,51 @@ class ApiKeysTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("7152ff1c")
                 .hasMessageNotContaining("key-8337").hasMessageNotContaining("key-15029");
+    }
+
+    @Test
+    void keysComeFromTheListAndTheFileWithoutItsCommentsAndBlankLines(@TempDir Path directory) throws Exception {
+        Path file = Files.writeString(directory.resolve("keys"), "# team A\n  file-key-1  \n\n#file-key-2\n");
+        ApiKeys keys = new ApiKeys(config(Optional.of(List.of("list-key-1")), Optional.of(file)));
+        assertThat(keys.nameOf("list-key-1")).isPresent();
+        assertThat(keys.nameOf("file-key-1")).isPresent();
+        assertThat(keys.nameOf("#file-key-2")).isEmpty();
+        assertThat(keys.nameOf("file-key-2")).isEmpty();
+        assertThat(new ApiKeys(config(Optional.empty(), Optional.empty())).configured()).isFalse();
+    }
+
+    @Test
+    void anUnreadableKeyFileStopsTheService(@TempDir Path directory) {
+        assertThatThrownBy(() -> new ApiKeys(config(Optional.empty(), Optional.of(directory.resolve("missing")))))
+                .hasMessageContaining("cannot be read");
+    }
+
+    private static AuthConfig config(Optional<List<String>> list, Optional<Path> file) {
+        return new AuthConfig() {
+            @Override
+            public Optional<List<String>> apiKeys() {
+                return list;
+            }
+
+            @Override
+            public Optional<Path> apiKeysFile() {
+                return file;
+            }
+
+            @Override
+            public boolean metricsOpen() {
+                return true;
+            }
+
+            @Override
+            public boolean docsOpen() {
+                return true;
+            }
+
+            @Override
+            public int rateLimitPerMinute() {
+                return 0;
+            }
+        };
     }
 }
