@@ -41,6 +41,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
 
 @Path("/v1/analyses")
+@jakarta.annotation.security.RolesAllowed(dev.visionapi.security.ApiKeys.ROLE)
 @Tag(name = "Analyses")
 public class AnalysisResource {
 

@@ -2,6 +2,7 @@ package dev.visionapi.api;
 
 import java.util.List;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -11,8 +12,10 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.visionapi.bedrock.ModelCatalog;
+import dev.visionapi.security.ApiKeys;
 
 @Path("/v1/models")
+@RolesAllowed(ApiKeys.ROLE)
 @Tag(name = "Models")
 public class ModelResource {
 

@@ -28,6 +28,7 @@ import dev.visionapi.problem.ProblemException;
 import dev.visionapi.problem.ProblemType;
 import io.netty.buffer.ByteBuf;
 import io.quarkus.runtime.configuration.MemorySize;
+import io.quarkus.vertx.http.runtime.security.SecurityHandlerPriorities;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -82,8 +83,9 @@ public class MultipartReceiver {
     }
 
     void register(@Observes Router router) {
-        // After the request ID, declared-length and API-key filters; before the REST layer.
-        router.postWithRegex("/v1/analyses/?").order(Integer.MIN_VALUE + 3).handler(this::receive);
+        // After the request ID and declared-length filters and Quarkus Security's path authorization, so that an upload
+        // without a valid API key is refused before its body is read; before the REST layer.
+        router.postWithRegex("/v1/analyses/?").order(-SecurityHandlerPriorities.AUTHORIZATION + 1).handler(this::receive);
     }
 
     private void receive(RoutingContext context) {

@@ -2,6 +2,7 @@ package dev.visionapi.api;
 
 import java.util.Collection;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -16,8 +17,10 @@ import dev.visionapi.analysis.Preset;
 import dev.visionapi.analysis.PresetCatalog;
 import dev.visionapi.problem.ProblemException;
 import dev.visionapi.problem.ProblemType;
+import dev.visionapi.security.ApiKeys;
 
 @Path("/v1/presets")
+@RolesAllowed(ApiKeys.ROLE)
 @Tag(name = "Presets")
 public class PresetResource {
 

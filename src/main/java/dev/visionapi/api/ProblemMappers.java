@@ -8,6 +8,7 @@ import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.ElementKind;
 import jakarta.validation.Path;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
@@ -16,6 +17,11 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import dev.visionapi.problem.ProblemException;
 import dev.visionapi.problem.ProblemType;
+import dev.visionapi.security.ApiKeyAuthenticationMechanism;
+import dev.visionapi.security.ApiKeyAuthenticationRequest;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
 
 /**
  * Answers every failure with an RFC 9457 problem. Details are written here or by the code that threw a
@@ -59,6 +65,24 @@ public class ProblemMappers {
                     "This operation does not accept the request's Content-Type.", uri, null).build();
             default -> plainHttp(e.getResponse(), uri);
         };
+    }
+
+    /**
+     * A missing or wrong API key, whether refused by a path policy before the REST layer or by a resource's role
+     * check. Ordinary refusals: nothing is logged.
+     */
+    @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})
+    public Response unauthorized(SecurityException e, UriInfo uri, HttpHeaders headers) {
+        boolean presented = ApiKeyAuthenticationRequest.presentedIn(headers::getHeaderString).isPresent();
+        return response(ProblemType.UNAUTHORIZED, presented ? "The API key is not valid."
+                : "Send an API key as 'Authorization: Bearer <key>' or 'X-API-Key: <key>'.", uri, null)
+                .header("WWW-Authenticate", ApiKeyAuthenticationMechanism.CHALLENGE).build();
+    }
+
+    /** An identity without the role a resource requires; no problem type of ours says more than HTTP's 403. */
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e, UriInfo uri) {
+        return plainHttp(Response.status(Response.Status.FORBIDDEN).build(), uri);
     }
 
     @ServerExceptionMapper

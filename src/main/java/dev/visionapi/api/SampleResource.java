@@ -2,6 +2,7 @@ package dev.visionapi.api;
 
 import java.util.List;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -20,8 +21,10 @@ import dev.visionapi.image.Sample;
 import dev.visionapi.image.SampleCatalog;
 import dev.visionapi.problem.ProblemException;
 import dev.visionapi.problem.ProblemType;
+import dev.visionapi.security.ApiKeys;
 
 @Path("/v1/samples")
+@RolesAllowed(ApiKeys.ROLE)
 @Tag(name = "Samples")
 public class SampleResource {
 

@@ -7,7 +7,10 @@ import java.util.Optional;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** Optional API keys for {@code /v1/**}; without keys the API is open. Health and the web page stay open. */
+/**
+ * Optional API keys for {@code /v1/**} (enforced by {@code dev.visionapi.security}); without keys the API is open.
+ * Health and the web page stay open. Each key is known by its name, the first 8 hex digits of its SHA-256.
+ */
 @ConfigMapping(prefix = "auth")
 public interface AuthConfig {
 
@@ -25,7 +28,7 @@ public interface AuthConfig {
     @WithDefault("true")
     boolean docsOpen();
 
-    /** Requests per minute each key may make to {@code /v1/**}; 0 means no limit. Over it: 429 with Retry-After. */
+    /** Requests per minute each key (by name) may make to {@code /v1/**}; 0 means no limit. Over it: 429 with Retry-After. */
     @WithDefault("0")
     int rateLimitPerMinute();
 }

@@ -1,19 +1,34 @@
 package dev.visionapi.ops;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 
+import java.net.URL;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 
 import org.junit.jupiter.api.Test;
 
 import dev.visionapi.bedrock.emulator.BedrockEmulatorResource;
+import dev.visionapi.security.ApiKeys;
+import dev.visionapi.security.RawRequest;
+import dev.visionapi.security.RawRequest.Reply;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.quarkus.test.security.TestSecurity;
 
 /** With API keys configured, /v1 needs one; health and the page stay open; each key has a rate limit. */
 @QuarkusTest
@@ -24,7 +39,7 @@ class ApiKeyTest {
     public static class WithKeys implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("auth.api-keys", "k-alpha-7f3a,k-beta-91cd", "auth.rate-limit-per-minute", "4",
+            return Map.of("auth.api-keys", "k-alpha-7f3a,k-beta-91cd,k-delta-2b7e", "auth.rate-limit-per-minute", "4",
                     "auth.metrics-open", "false");
         }
     }
@@ -74,5 +89,90 @@ class ApiKeyTest {
                 .contentType("application/problem+json")
                 .header("Retry-After", not(equalTo(null)))
                 .body("type", equalTo("urn:visionapi:problem:rate-limited"));
+    }
+
+    @TestHTTPResource("/")
+    URL server;
+
+    @Test
+    void refusedMetricsAreAProblemWithAChallenge() {
+        given().get("/q/metrics").then().statusCode(401)
+                .contentType("application/problem+json")
+                .header("WWW-Authenticate", equalTo("Bearer realm=\"image-understanding\""))
+                .body("type", equalTo("urn:visionapi:problem:unauthorized"))
+                .body("detail", containsString("X-API-Key"));
+        given().header("X-API-Key", "k-gamma-0000").get("/q/metrics").then().statusCode(401)
+                .contentType("application/problem+json")
+                .body("detail", equalTo("The API key is not valid."));
+    }
+
+    @Test
+    void aWrongKeyDoesNotCloseHealthOrThePage() {
+        given().header("X-API-Key", "k-gamma-0000").get("/q/health/ready").then().statusCode(200);
+        given().header("Authorization", "Bearer k-gamma-0000").get("/").then().statusCode(200);
+    }
+
+    @Test
+    void theRateLimitHoldsForAPathWithAMatrixParameter() {
+        // Fixed minute windows: within 2 x 4 + 1 requests one window is over its 4, even if a minute turns meanwhile.
+        Reply refused = firstRefusal(9, () -> RawRequest.get("/v1;x/presets").header("X-API-Key", "k-delta-2b7e")
+                .sendTo(server));
+        assertThat(refused.status()).isEqualTo(429);
+        assertThat(refused.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(refused.header("Retry-After")).matches("[1-9][0-9]?");
+        assertThat(refused.body()).contains("urn:visionapi:problem:rate-limited");
+    }
+
+    @Test
+    @TestSecurity(user = "ci-runner", roles = ApiKeys.ROLE)
+    void theRateLimitCountsByTheIdentitysName() {
+        Reply refused = firstRefusal(9, () -> RawRequest.get("/v1/models").sendTo(server));
+        assertThat(refused.status()).isEqualTo(429);
+    }
+
+    @Test
+    void refusalsLogNoStackTrace() {
+        List<LogRecord> records = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                records.add(record);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger root = Logger.getLogger("");
+        root.addHandler(capture);
+        try {
+            given().get("/v1/presets").then().statusCode(401);
+            given().header("X-API-Key", "k-gamma-0000").get("/v1/models").then().statusCode(401);
+            given().get("/q/metrics").then().statusCode(401);
+            RawRequest.get("/v1;x/presets").sendTo(server);
+        } finally {
+            root.removeHandler(capture);
+        }
+        assertThat(records).allSatisfy(record -> {
+            assertThat(record.getThrown()).as(record.getMessage()).isNull();
+            assertThat(record.getLevel().intValue()).as(record.getMessage()).isLessThan(Level.WARNING.intValue());
+        });
+    }
+
+    /** The requests' replies up to the first that is not a 200; fails if all are. */
+    private static Reply firstRefusal(int attempts, Supplier<Reply> request) {
+        List<Integer> statuses = new ArrayList<>();
+        for (int i = 0; i < attempts; i++) {
+            Reply reply = request.get();
+            if (reply.status() != 200) {
+                return reply;
+            }
+            statuses.add(reply.status());
+        }
+        throw new AssertionError("no refusal in " + statuses);
     }
 }
