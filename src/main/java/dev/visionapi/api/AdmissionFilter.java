@@ -36,6 +36,8 @@ import io.vertx.ext.web.RoutingContext;
 public class AdmissionFilter {
 
     private static final String ADMISSION_KEY = AdmissionFilter.class.getName();
+    /** HTTP/2's CANCEL error code: the stream's body is no longer wanted. */
+    private static final long HTTP2_CANCEL = 0x8;
     private static final String RECEIVED_KEY = ADMISSION_KEY + ".received";
 
     private final InFlightLimiter limiter;
@@ -211,7 +213,7 @@ public class AdmissionFilter {
                 ProblemWriter.writeAndClose(context, problem);
             }
             if (request.version() == HttpVersion.HTTP_2) {
-                request.response().reset();
+                request.response().reset(HTTP2_CANCEL);
             }
         }
     }
