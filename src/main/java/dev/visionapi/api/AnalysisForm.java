@@ -18,7 +18,8 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
 /**
  * The multipart form of {@code POST /v1/analyses}, read by the REST layer (files into the uploads directory, text
  * fields in memory) and checked by Bean Validation. Fields the form does not know are ignored. The examples make one
- * valid request (a sample with a preset), which Swagger UI's "Try it out" can send as it is.
+ * valid request whatever the configuration (a sample with a preset, no image, prompt or model), which Swagger UI's
+ * "Try it out" can send as it is.
  */
 @Schema(name = "AnalysisForm")
 public class AnalysisForm {
@@ -53,8 +54,8 @@ public class AnalysisForm {
     public String prompt;
 
     @Size(max = 200)
-    @Schema(description = "Model or inference-profile ID; must be one the service allows. Default: the configured model.",
-            examples = "us.anthropic.claude-sonnet-4-5-20250929-v1:0")
+    @Schema(description = "Model or inference-profile ID; must be one the service allows (GET /v1/models). "
+            + "Default: the configured model.")
     @RestForm
     public String model;
 

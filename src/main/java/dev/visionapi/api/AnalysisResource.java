@@ -100,7 +100,7 @@ public class AnalysisResource {
     public Uni<AnalysisResponse> analyse(@Valid @BeanParam AnalysisForm form, @Context RoutingContext routing) {
         long started = System.nanoTime();
         AdmissionFilter.bodyReceived(routing);
-        AnalysisRequest request = toRequest(form);
+        AnalysisRequest request = toRequest(form, routing);
         String requestId = RequestIds.of(routing.request());
         AnalysisRequest.Summary summary = request.summary();
         return analyses.analyse(request)
@@ -125,7 +125,7 @@ public class AnalysisResource {
             @Context RoutingContext routing, @Context Sse sse, @Context UriInfo uri) {
         long started = System.nanoTime();
         AdmissionFilter.bodyReceived(routing);
-        AnalysisRequest request = toRequest(form);
+        AnalysisRequest request = toRequest(form, routing);
         String requestId = RequestIds.of(routing.request());
         AnalysisRequest.Summary summary = request.summary();
         PreparedAnalysis prepared;
@@ -164,18 +164,18 @@ public class AnalysisResource {
         }
     }
 
-    private AnalysisRequest toRequest(AnalysisForm form) {
+    private AnalysisRequest toRequest(AnalysisForm form, RoutingContext routing) {
         Map<String, String> parameters = new HashMap<>();
         putIfPresent(parameters, "question", form.question);
         putIfPresent(parameters, "language", form.language);
         putIfPresent(parameters, "categories", form.categories);
         putIfPresent(parameters, "text", form.text);
-        return new AnalysisRequest(images(form), present(form.preset), present(form.prompt), present(form.model),
+        return new AnalysisRequest(images(form, routing), present(form.preset), present(form.prompt), present(form.model),
                 Optional.ofNullable(form.maxTokens), Optional.ofNullable(form.temperature), parameters);
     }
 
-    private List<ImageUpload> images(AnalysisForm form) {
-        List<ImageUpload> uploads = uploads(form);
+    private List<ImageUpload> images(AnalysisForm form, RoutingContext routing) {
+        List<ImageUpload> uploads = uploads(form, routing);
         Optional<String> sampleId = present(form.sample);
         if (sampleId.isEmpty()) {
             return uploads;
@@ -191,7 +191,8 @@ public class AnalysisResource {
      * The image files, each within {@code images.max-file-bytes}; an empty part without a file name (a browser form
      * with no file chosen) is no image.
      */
-    private List<ImageUpload> uploads(AnalysisForm form) {
+    private List<ImageUpload> uploads(AnalysisForm form, RoutingContext routing) {
+        deleteIfTheConnectionCloses(form.images, routing);
         List<ImageUpload> uploads = new ArrayList<>(form.images.size());
         for (FileUpload upload : form.images) {
             if (upload.size() == 0 && (upload.fileName() == null || upload.fileName().isBlank())) {
@@ -204,6 +205,21 @@ public class AnalysisResource {
             uploads.add(new UploadedImage(upload));
         }
         return uploads;
+    }
+
+    /**
+     * The REST layer deletes the uploaded files when it completes the response, which it does not when the client
+     * goes away while the analysis runs: then they are deleted here, without blocking the event loop.
+     */
+    private static void deleteIfTheConnectionCloses(List<FileUpload> files, RoutingContext routing) {
+        if (files.isEmpty()) {
+            return;
+        }
+        routing.addEndHandler(ended -> {
+            if (!routing.response().ended()) {
+                files.forEach(file -> routing.vertx().fileSystem().delete(file.uploadedFile().toString()));
+            }
+        });
     }
 
     private static Optional<String> present(String value) {

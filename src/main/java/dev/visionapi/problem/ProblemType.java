@@ -10,7 +10,6 @@ public enum ProblemType {
     UNAUTHORIZED("unauthorized", 401, "API key missing or not valid"),
     NOT_FOUND("not-found", 404, "Not found"),
     REQUEST_TIMEOUT("request-timeout", 408, "Request timeout"),
-    LENGTH_REQUIRED("length-required", 411, "Length required"),
     PAYLOAD_TOO_LARGE("payload-too-large", 413, "Request too large"),
     UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", 415, "Unsupported media type"),
     UNREADABLE_IMAGE("unreadable-image", 422, "Image cannot be read"),
