@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -92,6 +93,22 @@ class DeploymentManifestTest {
         assertThat(container.at("/securityContext/allowPrivilegeEscalation").asBoolean()).isFalse();
         assertThat(container.at("/volumeMounts/0/mountPath").asText()).isEqualTo("/tmp");
         assertThat(container.at("/resources/limits/memory").asText()).isNotEmpty();
+    }
+
+    /** The form's files live in memory, within a size limit, where the application writes them (tmpdir is /tmp). */
+    @Test
+    void uploadsGoToAMemoryBackedVolumeOfLimitedSize() {
+        String uploads = properties.getProperty("quarkus.http.body.uploads-directory")
+                .replace("${java.io.tmpdir}", "/tmp");
+        JsonNode mount = StreamSupport.stream(container().path("volumeMounts").spliterator(), false)
+                .filter(candidate -> candidate.path("mountPath").asText().equals(uploads)).findFirst()
+                .orElseThrow(() -> new AssertionError("nothing is mounted at " + uploads));
+        JsonNode volume = StreamSupport.stream(kind("Deployment").at("/spec/template/spec/volumes").spliterator(), false)
+                .filter(candidate -> candidate.path("name").asText().equals(mount.path("name").asText())).findFirst()
+                .orElseThrow();
+        assertThat(volume.at("/emptyDir/medium").asText()).isEqualTo("Memory");
+        assertThat(volume.at("/emptyDir/sizeLimit").asText()).isNotEmpty();
+        assertThat(properties.getProperty("quarkus.http.body.delete-uploaded-files-on-end")).isEqualTo("true");
     }
 
     @Test

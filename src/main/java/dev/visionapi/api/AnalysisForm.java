@@ -2,7 +2,6 @@ package dev.visionapi.api;
 
 import java.io.File;
 import java.util.List;
-import java.util.function.Function;
 
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
@@ -13,14 +12,14 @@ import jakarta.validation.constraints.Size;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
-import io.vertx.core.MultiMap;
-
-import dev.visionapi.problem.ProblemException;
-import dev.visionapi.problem.ProblemType;
+import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.multipart.FileUpload;
 
 /**
- * The multipart form of {@code POST /v1/analyses}, made from the {@link ReceivedForm} by {@link AnalysisFormReader} and
- * then checked by Bean Validation. Fields the form does not know are ignored.
+ * The multipart form of {@code POST /v1/analyses}, read by the REST layer (files into the uploads directory, text
+ * fields in memory) and checked by Bean Validation. Fields the form does not know are ignored. The examples make one
+ * valid request whatever the configuration (a sample with a preset, no image, prompt or model), which Swagger UI's
+ * "Try it out" can send as it is.
  */
 @Schema(name = "AnalysisForm")
 public class AnalysisForm {
@@ -33,82 +32,64 @@ public class AnalysisForm {
             description = "Image files (PNG, JPEG, GIF, WebP, BMP or TIFF, recognised by content), "
             + "up to 20, each at most 20 MiB and 50 megapixels. "
             + "Send them in the order the prompt refers to them. Use either 'image' or 'sample'.")
-    public List<UploadedImage> images = List.of();
+    @RestForm("image")
+    public List<FileUpload> images = List.of();
 
     @Size(max = 100)
     @Schema(description = "ID of a built-in sample image (GET /v1/samples), instead of uploading one",
             examples = "cat-chelsea")
+    @RestForm
     public String sample;
 
     @Size(max = 100)
     @Schema(description = "ID of a preset (GET /v1/presets). Send exactly one of 'preset' or 'prompt'.",
             examples = "caption")
+    @RestForm
     public String preset;
 
     @Size(max = MAX_PROMPT_LENGTH)
     @Schema(description = "Your own instruction for the model, up to 10,000 characters. "
-            + "Send exactly one of 'preset' or 'prompt'.", maxLength = MAX_PROMPT_LENGTH,
-            examples = "What breed is this cat?")
+            + "Send exactly one of 'preset' or 'prompt'.", maxLength = MAX_PROMPT_LENGTH)
+    @RestForm
     public String prompt;
 
     @Size(max = 200)
-    @Schema(description = "Model or inference-profile ID; must be one the service allows. Default: the configured model.",
-            examples = "us.anthropic.claude-sonnet-4-5-20250929-v1:0")
+    @Schema(description = "Model or inference-profile ID; must be one the service allows (GET /v1/models). "
+            + "Default: the configured model.")
+    @RestForm
     public String model;
 
     @Min(1)
     @Max(8192)
     @Schema(description = "Most tokens the model may generate", minimum = "1", maximum = "8192",
             defaultValue = "2000", examples = "500")
+    @RestForm
     public Integer maxTokens;
 
     @DecimalMin("0")
     @DecimalMax("1")
     @Schema(description = "Sampling temperature; 0 gives the most repeatable answers", minimum = "0", maximum = "1",
             defaultValue = "0", examples = "0.2")
+    @RestForm
     public Double temperature;
 
     @Schema(description = "Preset parameter of 'question': the question to answer about the image",
             examples = "How many people are in the picture?")
+    @RestForm
     public String question;
 
     @Schema(description = "Preset parameter of 'translation': the target language", defaultValue = "French",
             examples = "German")
+    @RestForm
     public String language;
 
     @Schema(description = "Preset parameter of 'content-match': the text the image should match",
             examples = "Red leather ankle boots with a block heel")
+    @RestForm
     public String text;
 
     @Schema(description = "Preset parameter of 'classification': comma-separated categories",
             defaultValue = "People, Food, Other", examples = "Cat, Dog, Bird")
+    @RestForm
     public String categories;
-
-    static AnalysisForm of(ReceivedForm received) {
-        MultiMap fields = received.fields();
-        AnalysisForm form = new AnalysisForm();
-        form.images = received.images();
-        form.sample = fields.get("sample");
-        form.preset = fields.get("preset");
-        form.prompt = fields.get("prompt");
-        form.model = fields.get("model");
-        form.maxTokens = number("maxTokens", fields.get("maxTokens"), Integer::valueOf);
-        form.temperature = number("temperature", fields.get("temperature"), Double::valueOf);
-        form.question = fields.get("question");
-        form.language = fields.get("language");
-        form.text = fields.get("text");
-        form.categories = fields.get("categories");
-        return form;
-    }
-
-    private static <T> T number(String field, String value, Function<String, T> parse) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            return parse.apply(value.strip());
-        } catch (NumberFormatException e) {
-            throw new ProblemException(ProblemType.INVALID_REQUEST, "'%s' is not a number: %s".formatted(field, value));
-        }
-    }
 }

@@ -1,10 +1,13 @@
 package dev.visionapi.api;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import jakarta.validation.Valid;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -22,6 +25,8 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import org.jboss.resteasy.reactive.multipart.FileUpload;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -29,6 +34,7 @@ import dev.visionapi.analysis.AnalysisEvent;
 import dev.visionapi.analysis.AnalysisRequest;
 import dev.visionapi.analysis.AnalysisService;
 import dev.visionapi.analysis.PreparedAnalysis;
+import dev.visionapi.config.ImagesConfig;
 import dev.visionapi.image.ImageUpload;
 import dev.visionapi.image.SampleCatalog;
 import dev.visionapi.ops.AnalysisTelemetry;
@@ -46,15 +52,15 @@ import io.vertx.ext.web.RoutingContext;
 public class AnalysisResource {
 
     private final AnalysisService analyses;
-    private final AnalysisFormReader forms;
     private final SampleCatalog samples;
     private final ObjectMapper json;
     private final AnalysisTelemetry telemetry;
+    private final long maxFileBytes;
 
-    AnalysisResource(AnalysisService analyses, AnalysisFormReader forms, SampleCatalog samples, ObjectMapper json,
-            AnalysisTelemetry telemetry) {
+    AnalysisResource(AnalysisService analyses, SampleCatalog samples, ObjectMapper json, AnalysisTelemetry telemetry,
+            ImagesConfig images) {
         this.analyses = analyses;
-        this.forms = forms;
+        this.maxFileBytes = images.maxFileBytes();
         this.telemetry = telemetry;
         this.samples = samples;
         this.json = json;
@@ -79,20 +85,23 @@ public class AnalysisResource {
     @APIResponse(responseCode = "200", description = "The model's answer")
     @APIResponse(responseCode = "400", description = "Invalid request: missing image, neither or both of preset and "
             + "prompt, unknown preset or sample, missing preset parameter, out-of-range value, model not allowed")
-    @APIResponse(responseCode = "411", description = "Sent over HTTP/2 without Content-Length")
+    @APIResponse(responseCode = "408", description = "The request body stopped arriving")
     @APIResponse(responseCode = "413", description = "An image or the whole request is too large")
     @APIResponse(responseCode = "415", description = "Not multipart/form-data, or an image is not PNG, JPEG, GIF, WebP, "
             + "BMP or TIFF")
     @APIResponse(responseCode = "422", description = "An image is damaged, truncated, or has more pixels than allowed")
+    @APIResponse(responseCode = "429", description = "This client address has as many analyses under way as it may; "
+            + "see Retry-After")
     @APIResponse(responseCode = "502", description = "Bedrock failed in a way the client cannot fix")
     @APIResponse(responseCode = "503", description = "The service is at its in-flight or upload-memory limit, or "
             + "Bedrock keeps throttling or is unavailable; see Retry-After")
     @APIResponse(responseCode = "504", description = "Bedrock did not answer within the deadline")
     @RequestBody(required = true, content = @Content(mediaType = MediaType.MULTIPART_FORM_DATA,
             schema = @Schema(implementation = AnalysisForm.class)))
-    public Uni<AnalysisResponse> analyse(@Context RoutingContext routing) {
+    public Uni<AnalysisResponse> analyse(@Valid @BeanParam AnalysisForm form, @Context RoutingContext routing) {
         long started = System.nanoTime();
-        AnalysisRequest request = toRequest(forms.read(routing));
+        AdmissionFilter.bodyReceived(routing);
+        AnalysisRequest request = toRequest(form, routing);
         String requestId = RequestIds.of(routing.request());
         AnalysisRequest.Summary summary = request.summary();
         return analyses.analyse(request)
@@ -113,10 +122,11 @@ public class AnalysisResource {
     // A worker thread: the images are prepared before the method returns, because once the stream is returned its
     // headers are sent, and check and image failures must still be ordinary problem responses.
     @Blocking
-    public Multi<OutboundSseEvent> analyseStreaming(@Context RoutingContext routing, @Context Sse sse,
-            @Context UriInfo uri) {
+    public Multi<OutboundSseEvent> analyseStreaming(@Valid @BeanParam AnalysisForm form,
+            @Context RoutingContext routing, @Context Sse sse, @Context UriInfo uri) {
         long started = System.nanoTime();
-        AnalysisRequest request = toRequest(forms.read(routing));
+        AdmissionFilter.bodyReceived(routing);
+        AnalysisRequest request = toRequest(form, routing);
         String requestId = RequestIds.of(routing.request());
         AnalysisRequest.Summary summary = request.summary();
         PreparedAnalysis prepared;
@@ -155,26 +165,62 @@ public class AnalysisResource {
         }
     }
 
-    private AnalysisRequest toRequest(AnalysisForm form) {
+    private AnalysisRequest toRequest(AnalysisForm form, RoutingContext routing) {
         Map<String, String> parameters = new HashMap<>();
         putIfPresent(parameters, "question", form.question);
         putIfPresent(parameters, "language", form.language);
         putIfPresent(parameters, "categories", form.categories);
         putIfPresent(parameters, "text", form.text);
-        return new AnalysisRequest(images(form), present(form.preset), present(form.prompt), present(form.model),
+        return new AnalysisRequest(images(form, routing), present(form.preset), present(form.prompt), present(form.model),
                 Optional.ofNullable(form.maxTokens), Optional.ofNullable(form.temperature), parameters);
     }
 
-    private List<ImageUpload> images(AnalysisForm form) {
+    private List<ImageUpload> images(AnalysisForm form, RoutingContext routing) {
+        List<ImageUpload> uploads = uploads(form, routing);
         Optional<String> sampleId = present(form.sample);
         if (sampleId.isEmpty()) {
-            return List.copyOf(form.images);
+            return uploads;
         }
-        if (!form.images.isEmpty()) {
+        if (!uploads.isEmpty()) {
             throw new ProblemException(ProblemType.INVALID_REQUEST, "Send either 'image' files or a 'sample' ID, not both.");
         }
         return List.of(samples.find(sampleId.get()).orElseThrow(() -> new ProblemException(ProblemType.INVALID_REQUEST,
                 "Unknown sample '%s'. GET /v1/samples lists them.".formatted(sampleId.get()))));
+    }
+
+    /**
+     * The image files, each within {@code images.max-file-bytes}; an empty part without a file name (a browser form
+     * with no file chosen) is no image.
+     */
+    private List<ImageUpload> uploads(AnalysisForm form, RoutingContext routing) {
+        deleteIfTheConnectionCloses(form.images, routing);
+        List<ImageUpload> uploads = new ArrayList<>(form.images.size());
+        for (FileUpload upload : form.images) {
+            if (upload.size() == 0 && (upload.fileName() == null || upload.fileName().isBlank())) {
+                continue;
+            }
+            if (upload.size() > maxFileBytes) {
+                throw new ProblemException(ProblemType.PAYLOAD_TOO_LARGE, "'%s' is larger than %d bytes, the limit per image."
+                        .formatted(upload.fileName(), maxFileBytes));
+            }
+            uploads.add(new UploadedImage(upload));
+        }
+        return uploads;
+    }
+
+    /**
+     * The REST layer deletes the uploaded files when it completes the response, which it does not when the client
+     * goes away while the analysis runs: then they are deleted here, without blocking the event loop.
+     */
+    private static void deleteIfTheConnectionCloses(List<FileUpload> files, RoutingContext routing) {
+        if (files.isEmpty()) {
+            return;
+        }
+        routing.addEndHandler(ended -> {
+            if (!routing.response().ended()) {
+                files.forEach(file -> routing.vertx().fileSystem().delete(file.uploadedFile().toString()));
+            }
+        });
     }
 
     private static Optional<String> present(String value) {

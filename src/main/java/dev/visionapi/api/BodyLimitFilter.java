@@ -15,7 +15,7 @@ import dev.visionapi.problem.ProblemType;
 /**
  * Refuses a request whose declared length exceeds {@code quarkus.http.limits.max-body-size} with a 413 problem before
  * any of its body is read; Vert.x would answer it with an empty 413. A chunked analysis body that grows too large is
- * refused by {@link MultipartReceiver} as it arrives, with the same detail.
+ * refused by {@link AdmissionFilter} as it arrives, with the same detail.
  */
 @ApplicationScoped
 public class BodyLimitFilter {

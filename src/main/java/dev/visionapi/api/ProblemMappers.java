@@ -12,10 +12,13 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import dev.visionapi.problem.ProblemException;
+import io.quarkus.runtime.configuration.MemorySize;
+import io.vertx.ext.web.RoutingContext;
 import dev.visionapi.problem.ProblemType;
 import dev.visionapi.security.ApiKeyAuthenticationMechanism;
 import dev.visionapi.security.ApiKeyAuthenticationRequest;
@@ -30,6 +33,18 @@ import io.quarkus.security.UnauthorizedException;
 public class ProblemMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+
+    private final long maxFieldBytes;
+    private final long maxBodyBytes;
+    private final int maxParts;
+
+    ProblemMappers(@ConfigProperty(name = "quarkus.http.limits.max-form-attribute-size") MemorySize maxFieldSize,
+            @ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize maxBodySize,
+            @ConfigProperty(name = "quarkus.http.limits.max-parameters") int maxParts) {
+        this.maxFieldBytes = maxFieldSize.asLongValue();
+        this.maxBodyBytes = maxBodySize.asLongValue();
+        this.maxParts = maxParts;
+    }
 
     @ServerExceptionMapper
     public Response problem(ProblemException e, UriInfo uri) {
@@ -59,7 +74,8 @@ public class ProblemMappers {
             case 400 -> response(ProblemType.INVALID_REQUEST, "The request could not be read.", uri, null).build();
             case 404 -> response(ProblemType.NOT_FOUND, "There is nothing at this path.", uri, null).build();
             // The rest of an oversized body is not read; closing the connection tells the client to stop sending.
-            case 413 -> response(ProblemType.PAYLOAD_TOO_LARGE, "The request is too large.", uri, null)
+            case 413 -> response(ProblemType.PAYLOAD_TOO_LARGE, ("A text field of the form is longer than %d bytes, "
+                    + "or the request is larger than %d bytes.").formatted(maxFieldBytes, maxBodyBytes), uri, null)
                     .header("Connection", "close").build();
             case 415 -> response(ProblemType.UNSUPPORTED_MEDIA_TYPE,
                     "This operation does not accept the request's Content-Type.", uri, null).build();
@@ -86,7 +102,15 @@ public class ProblemMappers {
     }
 
     @ServerExceptionMapper
-    public Response unexpected(Throwable e, UriInfo uri) {
+    public Response unexpected(Throwable e, UriInfo uri, RoutingContext routing) {
+        if (AdmissionFilter.failedReadingBody(routing)) {
+            // The REST layer's multipart parser fails with exceptions of its own: a body that ends early, one that is
+            // not multipart as declared, more parts than quarkus.http.limits.max-parameters.
+            LOG.debugf("The form could not be read: %s", e.toString());
+            return problem(new ProblemException(ProblemType.INVALID_REQUEST, ("The form could not be read: it is not "
+                    + "well-formed multipart/form-data, or it has too many fields (at most %d).").formatted(maxParts)),
+                    uri);
+        }
         return problem(asProblem(e), uri);
     }
 

@@ -8,43 +8,51 @@ import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** How much work the service takes on at once. */
+/** How much work the service takes on at once, and from whom. */
 @ConfigMapping(prefix = "analysis")
 public interface AnalysisConfig {
 
-    /**
-     * Analyses running at the same time; one more is refused at once with 503 and {@code Retry-After} instead of
-     * queueing without bound in front of a rate-limited model API.
-     */
+    /** Analyses running at the same time; one more is refused at once with 503 and {@code Retry-After}. */
     @WithDefault("256")
     int maxInFlight();
+
+    /**
+     * Analyses one client address may have running at the same time (its uploads included); one more is refused with
+     * 429 and {@code Retry-After}. A quarter of {@code max-in-flight} by default, so that a few addresses cannot take
+     * every place; raise it when the clients reach the service through one proxy address.
+     */
+    @WithDefault("64")
+    int maxInFlightPerClient();
 
     /** Seconds a client refused for overload is asked to wait ({@code Retry-After}). */
     @WithDefault("1")
     int overloadRetryAfterSeconds();
 
     /**
-     * How long the 503 is held back, its upload left unread meanwhile, when a client sends an analysis again on the
-     * same HTTP/1.1 connection before the {@code Retry-After} of its last 503 has passed and the service is still
-     * full. A client that retries in a loop then costs the service a few refusals a second instead of hundreds,
-     * each of which reads its whole upload, and the analyses admitted keep their latency. {@code 0} answers every
+     * How long the 503 is held back, the connection left unread meanwhile, when a client sends an analysis again on
+     * the same HTTP/1.1 connection before the {@code Retry-After} of its last 503 has passed; {@code 0} answers every
      * refusal at once.
      */
     @WithDefault("250ms")
     Duration earlyRetryDelay();
 
     /**
-     * Memory for the uploads of all analyses in flight together; uploads are held in memory, never written to disk.
-     * A request reserves its declared length when it arrives (a chunked one, its bytes as they come); one that does
-     * not fit is refused at once with 503. Default: a quarter of the maximum heap, and never less than
-     * {@code quarkus.http.limits.max-body-size}.
+     * How long a request body may send nothing before the request is answered 408 and its connection closed, its
+     * place and upload memory freed.
+     */
+    @WithDefault("10s")
+    Duration bodyIdleTimeout();
+
+    /**
+     * Memory for the uploads of all analyses in flight together, counted as their bytes arrive; a request whose
+     * declared length does not fit in what is left is refused at once with 503, one that outgrows it while arriving
+     * too. Default: a quarter of the maximum heap, and never less than {@code quarkus.http.limits.max-body-size}.
      */
     Optional<MemorySize> uploadMemory();
 
     /**
-     * Threads that check JSON analyses (the request, the images' headers) and start their call to Bedrock; they
-     * never wait for the model, and images that need decoding are finished on Quarkus' worker pool. Further analyses
-     * queue in order. Default: the number of processors.
+     * Threads that check JSON analyses (the request, the images' headers) and start their call to Bedrock; images
+     * that need decoding are finished on Quarkus' worker pool. Default: the number of processors.
      */
     OptionalInt preparationThreads();
 }

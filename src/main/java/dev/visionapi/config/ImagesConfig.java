@@ -44,9 +44,8 @@ public interface ImagesConfig {
 
     /**
      * Images decoded at the same time (on worker threads, never the event loop); further ones wait their turn, so
-     * that many large uploads cannot exhaust the heap. Default: the number of processors. Decoding is CPU work, so
-     * more at once only holds more images in memory: with twice as many, 12 MP photos in a 176 MiB heap were resized
-     * no faster, with 40 % more full collections (bench/RESULTS.md).
+     * that many large uploads cannot exhaust the heap. Default: the number of processors: decoding is CPU work, so
+     * more at once only holds more images in memory.
      */
     OptionalInt maxConcurrentDecodes();
 }

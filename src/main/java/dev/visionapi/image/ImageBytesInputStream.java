@@ -11,9 +11,9 @@ import javax.imageio.stream.ImageInputStreamImpl;
  * <p>Why not TwelveMonkeys' {@code ByteArrayImageInputStream}: every {@link ImageInputStreamImpl} has a finalizer (JDK
  * 17), so the JVM keeps a dropped stream, and all it refers to, alive through the next garbage collection, until the
  * finalizer thread has run. A stream that held its image kept every image checked since the last young collection
- * alive through the next one: at 256 analyses in flight 32 MB of dead images were copied into the survivor spaces at
- * each young collection, overflowing them into the old generation, which then needed full collections
- * (bench/RESULTS.md). Closed, this stream refers to nothing large while it waits for its finalizer.
+ * alive through the next one: under load, dead images were copied into the survivor spaces at each young collection,
+ * overflowing them into the old generation, which then needed full collections. Closed, this stream refers to
+ * nothing large while it waits for its finalizer.
  */
 final class ImageBytesInputStream extends ImageInputStreamImpl {
 

@@ -9,7 +9,7 @@ public enum ProblemType {
     MODEL_REJECTED_REQUEST("model-rejected-request", 400, "The model rejected the request"),
     UNAUTHORIZED("unauthorized", 401, "API key missing or not valid"),
     NOT_FOUND("not-found", 404, "Not found"),
-    LENGTH_REQUIRED("length-required", 411, "Length required"),
+    REQUEST_TIMEOUT("request-timeout", 408, "Request timeout"),
     PAYLOAD_TOO_LARGE("payload-too-large", 413, "Request too large"),
     UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", 415, "Unsupported media type"),
     UNREADABLE_IMAGE("unreadable-image", 422, "Image cannot be read"),

@@ -205,6 +205,20 @@ class AnalysisValidationTest {
     }
 
     @Test
+    void noContentType() throws Exception {
+        // The JDK's client, unlike REST Assured, sends a body without Content-Type when told none.
+        HttpRequest request = HttpRequest.newBuilder(analyses)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(new MultipartBody().field("sample", "cat-chelsea")
+                        .field("preset", "caption").bytes())).build();
+        HttpResponse<String> response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
+                .send(request, HttpResponse.BodyHandlers.ofString());
+        assertThat(request.headers().firstValue("Content-Type")).isEmpty();
+        assertThat(response.statusCode()).isEqualTo(415);
+        assertThat(response.headers().firstValue("Content-Type")).contains("application/problem+json");
+        assertThat(response.body()).contains("urn:visionapi:problem:unsupported-media-type", "Content-Type");
+    }
+
+    @Test
     void brokenMultipartBody() {
         expectProblem(given().contentType("multipart/form-data; boundary=xyz").body(BROKEN_MULTIPART), 400,
                 "invalid-request");

@@ -41,7 +41,7 @@ class ConcurrencyTest {
     public static class ThreeHundredAtOnce implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("analysis.max-in-flight", "400", "bedrock.timeout", "30s",
+            return Map.of("analysis.max-in-flight", "400", "analysis.max-in-flight-per-client", "400", "bedrock.timeout", "30s",
                     "analysis.preparation-threads", "1");
         }
     }

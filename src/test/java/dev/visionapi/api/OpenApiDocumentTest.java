@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
@@ -16,6 +18,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.visionapi.bedrock.emulator.BedrockEmulatorResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.specification.RequestSpecification;
 
 /**
  * The committed {@code openapi.yaml} says what the service serves at {@code /q/openapi}. When the API changes, this
@@ -45,6 +48,25 @@ class OpenApiDocumentTest {
                 .at("/components/schemas/AnalysisForm/properties/image");
         assertThat(form.at("/type").asText()).isEqualTo("array");
         assertThat(form.at("/items/format").asText()).isEqualTo("binary");
+    }
+
+    /** Swagger UI's "Try it out" pre-fills the form with the examples: sent as they are, they must be one valid request. */
+    @Test
+    void theFormsExamplesMakeOneValidRequest() throws IOException {
+        JsonNode properties = YAML.readTree(Path.of("openapi.yaml").toFile())
+                .at("/components/schemas/AnalysisForm/properties");
+        RequestSpecification form = given();
+        List<String> named = new ArrayList<>();
+        properties.fields().forEachRemaining(property -> {
+            JsonNode examples = property.getValue().path("examples");
+            if (!examples.isEmpty()) {
+                form.multiPart(property.getKey(), examples.get(0).asText());
+                named.add(property.getKey());
+            }
+        });
+        assertThat(named).contains("sample", "preset").doesNotContain("image", "prompt", "model");
+
+        form.when().post("/v1/analyses").then().statusCode(200);
     }
 
     @Test

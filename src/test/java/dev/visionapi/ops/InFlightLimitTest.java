@@ -126,8 +126,7 @@ class InFlightLimitTest {
         MultipartBody large = largeForm();
 
         try (RawHttpConnection connection = new RawHttpConnection(analyses)) {
-            // The first of them is drained by Vert.x, the second dropped as it arrives (RequestBodyInterceptor); both
-            // leave the connection at the start of the next request.
+            // Both refused bodies are drained, leaving the connection at the start of the next request.
             assertThat(connection.exchange(large)).startsWith("HTTP/1.1 503")
                     .contains("urn:visionapi:problem:overloaded");
             assertThat(connection.exchange(large)).startsWith("HTTP/1.1 503")
