@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
@@ -41,13 +42,14 @@ import dev.visionapi.ops.AnalysisTelemetry;
 import dev.visionapi.ops.RequestIds;
 import dev.visionapi.problem.ProblemException;
 import dev.visionapi.problem.ProblemType;
+import dev.visionapi.security.ApiKeys;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
 
 @Path("/v1/analyses")
-@jakarta.annotation.security.RolesAllowed(dev.visionapi.security.ApiKeys.ROLE)
+@RolesAllowed(ApiKeys.ROLE)
 @Tag(name = "Analyses")
 public class AnalysisResource {
 
