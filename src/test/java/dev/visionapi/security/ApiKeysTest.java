@@ -82,31 +82,6 @@ class ApiKeysTest {
     }
 
     private static AuthConfig config(Optional<List<String>> list, Optional<Path> file) {
-        return new AuthConfig() {
-            @Override
-            public Optional<List<String>> apiKeys() {
-                return list;
-            }
-
-            @Override
-            public Optional<Path> apiKeysFile() {
-                return file;
-            }
-
-            @Override
-            public boolean metricsOpen() {
-                return true;
-            }
-
-            @Override
-            public boolean docsOpen() {
-                return true;
-            }
-
-            @Override
-            public int rateLimitPerMinute() {
-                return 0;
-            }
-        };
+        return new TestAuthConfig(list, file, 0);
     }
 }

@@ -2,8 +2,6 @@ package dev.visionapi.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
@@ -34,31 +32,6 @@ class RateLimiterTest {
     }
 
     private static AuthConfig limit(int perMinute) {
-        return new AuthConfig() {
-            @Override
-            public Optional<List<String>> apiKeys() {
-                return Optional.empty();
-            }
-
-            @Override
-            public Optional<Path> apiKeysFile() {
-                return Optional.empty();
-            }
-
-            @Override
-            public boolean metricsOpen() {
-                return true;
-            }
-
-            @Override
-            public boolean docsOpen() {
-                return true;
-            }
-
-            @Override
-            public int rateLimitPerMinute() {
-                return perMinute;
-            }
-        };
+        return new TestAuthConfig(Optional.empty(), Optional.empty(), perMinute);
     }
 }
