@@ -107,7 +107,7 @@ class MetadataStripperTest {
 
     @Test
     void aGifLosesCommentsXmpAndTrailingDataButKeepsLooping() {
-        byte[] tagged = MetadataFixtures.gifWithMetadata(PLAIN_GIF);
+        byte[] tagged = MetadataFixtures.concat(MetadataFixtures.gifWithMetadata(PLAIN_GIF), COMMENT.getBytes());
 
         byte[] stripped = strip(ImageFormat.GIF, tagged);
 
@@ -183,7 +183,8 @@ class MetadataStripperTest {
         return MetadataStripper.strip(format, image).orElseThrow();
     }
 
-    private static void assertSamePixels(byte[] actual, byte[] expected) {
+    /** Whether both decode to the same size and ARGB values. */
+    static void assertSamePixels(byte[] actual, byte[] expected) {
         BufferedImage a = decode(actual);
         BufferedImage e = decode(expected);
         assertThat(a.getWidth()).isEqualTo(e.getWidth());
