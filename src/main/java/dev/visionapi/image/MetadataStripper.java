@@ -1,5 +1,8 @@
 package dev.visionapi.image;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Optional;
@@ -22,6 +25,8 @@ import java.util.zip.Inflater;
 final class MetadataStripper {
 
     static final int MAX_ICC_PROFILE_BYTES = 1024 * 1024;
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private static final byte[] JFIF = ascii("JFIF\0");
     private static final byte[] ICC_PROFILE = ascii("ICC_PROFILE\0");
@@ -102,15 +107,28 @@ final class MetadataStripper {
 
     /** The offset of the first marker after a scan: a 0xFF not followed by a stuffed zero, a restart or a fill byte. */
     private static int endOfEntropyCodedData(byte[] image, int from) {
-        for (int i = from; i + 1 < image.length; i++) {
+        int i = from;
+        while (i + 1 < image.length) {
+            // Eight bytes at a time while none is 0xFF: the scan is most of a JPEG, and this is the whole cost.
+            if (i + Long.BYTES <= image.length && !hasFfByte((long) LONGS.get(image, i))) {
+                i += Long.BYTES;
+                continue;
+            }
             if (image[i] == (byte) 0xFF) {
                 int next = image[i + 1] & 0xFF;
                 if (next != 0x00 && next != 0xFF && (next < 0xD0 || next > 0xD7)) {
                     return i;
                 }
             }
+            i++;
         }
         throw new Malformed();
+    }
+
+    /** Whether any of the eight bytes is 0xFF: inverted, such a byte is zero, which the borrow trick finds. */
+    private static boolean hasFfByte(long eightBytes) {
+        long inverted = ~eightBytes;
+        return ((inverted - 0x0101010101010101L) & ~inverted & 0x8080808080808080L) != 0;
     }
 
     private static byte[] png(byte[] image) {
