@@ -20,7 +20,8 @@ import java.util.zip.Inflater;
  * PNG's critical chunks, those that change pixels or colours (tRNS, gAMA, cHRM, sRGB, sBIT, cICP, mDCv, cLLi, and
  * an iCCP profile that inflates to at most {@value #MAX_ICC_PROFILE_BYTES} bytes: a real one is a few kilobytes,
  * larger is a bomb) and the APNG frames; WebP's image, alpha, animation and ICC chunks; GIF's images, graphic
- * control and plain text extensions, and the NETSCAPE2.0 looping and ICC profile application extensions.
+ * control and plain text extensions, and the NETSCAPE2.0 looping and ICC profile application extensions. Dropping
+ * EXIF loses no orientation: a JPEG whose EXIF orientation is not upright is turned and re-encoded, never stripped.
  */
 final class MetadataStripper {
 
@@ -43,7 +44,7 @@ final class MetadataStripper {
     }
 
     /**
-     * The image without its metadata: {@code image} itself when it has none, else a shorter copy. Empty when the
+     * The image without its metadata: {@code image} itself when it has none, else a copy without it. Empty when the
      * structure is damaged or unknown.
      */
     static Optional<byte[]> strip(ImageFormat format, byte[] image) {
