@@ -23,7 +23,7 @@ import dev.visionapi.image.ImageResizer.Size;
 /**
  * Turns one uploaded image into what is sent to Bedrock, or refuses it. The format comes from the bytes; the
  * dimensions from the header, checked against the limits before any pixel is decoded. An image Bedrock accepts as it
- * is, small enough and upright, is sent byte for byte; any other is decoded (subsampled when much larger than
+ * is, small enough and upright, is sent less its metadata; any other is decoded (subsampled when much larger than
  * needed), scaled, turned upright and re-encoded. In two steps, because their costs differ by orders of magnitude:
  * {@link #check} reads headers only, {@link #finish} decodes. Both block, so never on the event loop. At most
  * {@code images.max-concurrent-decodes} decodes run at once; further ones wait their turn, so that a burst of large
@@ -73,8 +73,12 @@ public class ImagePreparer {
                 if (!format.looksComplete(bytes)) {
                     throw unreadable(upload, format, "is truncated");
                 }
-                return CheckedImage.ready(upload, new PreparedImage(bytes, format, stored.width(), stored.height(),
-                        stored.width(), stored.height(), bytes.length, false));
+                // Without its metadata; one whose structure is not understood is re-encoded instead.
+                byte[] sent = MetadataStripper.strip(format, bytes).orElse(null);
+                if (sent != null) {
+                    return CheckedImage.ready(upload, new PreparedImage(sent, format, stored.width(), stored.height(),
+                            stored.width(), stored.height(), bytes.length, false));
+                }
             }
             return CheckedImage.toDecode(upload, format, stored, orientation);
         });

@@ -4,7 +4,7 @@ package dev.visionapi.image;
  * What preparation made of one image, without its bytes: what responses and metrics report. An analysis keeps this
  * rather than the {@link PreparedImage}, so that the bytes can go as soon as they are on their way to Bedrock.
  *
- * @param resized whether the bytes sent differ from the uploaded ones (scaled, rotated or re-encoded)
+ * @param resized whether the pixels sent were scaled, rotated or re-encoded; stripping metadata alone does not count
  */
 public record ImageSummary(ImageFormat format, int width, int height, int originalWidth, int originalHeight,
         int sizeBytes, long originalSizeBytes, boolean resized) {

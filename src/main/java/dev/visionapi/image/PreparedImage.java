@@ -3,7 +3,7 @@ package dev.visionapi.image;
 /**
  * An image ready for Bedrock: the bytes to send and their format, with what it was before preparation.
  *
- * @param resized whether the bytes differ from the uploaded ones (scaled, rotated or re-encoded)
+ * @param resized whether the pixels were scaled, rotated or re-encoded; stripping metadata alone does not count
  */
 public record PreparedImage(byte[] bytes, ImageFormat format, int width, int height, int originalWidth,
         int originalHeight, long originalSizeBytes, boolean resized) {

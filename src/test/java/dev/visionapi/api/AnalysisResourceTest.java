@@ -85,11 +85,11 @@ class AnalysisResourceTest {
                 .body("images[0].mediaType", equalTo("image/png"))
                 .body("images[0].width", equalTo(451))
                 .body("images[0].height", equalTo(300))
-                .body("images[0].sizeBytes", equalTo(TestImages.CAT_PNG.length))
+                .body("images[0].sizeBytes", equalTo(TestImages.CAT_PNG_AS_SENT.length))
                 .body("images[0].resized", equalTo(false));
         JsonObject image = bedrock().lastCall().images().get(0);
         assertThat(image.getString("format")).isEqualTo("png");
-        assertThat(decoded(image)).isEqualTo(TestImages.CAT_PNG);
+        assertThat(decoded(image)).isEqualTo(TestImages.CAT_PNG_AS_SENT);
     }
 
     @Test
@@ -103,7 +103,7 @@ class AnalysisResourceTest {
                 .body("images[0].height", equalTo(427));
         JsonObject image = bedrock().lastCall().images().get(0);
         assertThat(image.getString("format")).isEqualTo("jpeg");
-        assertThat(decoded(image)).isEqualTo(TestImages.ROCKET_JPEG);
+        assertThat(decoded(image)).isEqualTo(TestImages.ROCKET_JPEG_AS_SENT);
     }
 
     @Test
@@ -119,9 +119,9 @@ class AnalysisResourceTest {
         ConverseCall call = bedrock().lastCall();
         List<JsonObject> images = call.images();
         assertThat(images).hasSize(3);
-        assertThat(decoded(images.get(0))).isEqualTo(TestImages.ROCKET_JPEG);
-        assertThat(decoded(images.get(1))).isEqualTo(TestImages.CAT_PNG);
-        assertThat(decoded(images.get(2))).isEqualTo(TestImages.COFFEE_PNG);
+        assertThat(decoded(images.get(0))).isEqualTo(TestImages.ROCKET_JPEG_AS_SENT);
+        assertThat(decoded(images.get(1))).isEqualTo(TestImages.CAT_PNG_AS_SENT);
+        assertThat(decoded(images.get(2))).isEqualTo(TestImages.COFFEE_PNG_AS_SENT);
         assertThat(call.content().getJsonObject(3).getString("text")).isEqualTo("Compare these images.");
     }
 
@@ -180,7 +180,7 @@ class AnalysisResourceTest {
     void aSampleIsSentAsItsBytes() {
         given().multiPart("sample", "vehicle-rocket").multiPart("preset", "caption")
                 .when().post("/v1/analyses").then().statusCode(200);
-        assertThat(decoded(bedrock().lastCall().images().get(0))).isEqualTo(TestImages.ROCKET_JPEG);
+        assertThat(decoded(bedrock().lastCall().images().get(0))).isEqualTo(TestImages.ROCKET_JPEG_AS_SENT);
     }
 
     private static byte[] decoded(JsonObject image) {

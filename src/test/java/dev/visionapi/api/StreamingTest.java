@@ -109,7 +109,7 @@ class StreamingTest {
         List<Event> events = readAll(streamCaptionOfCat());
         assertThat(events.get(events.size() - 1).name()).as(events.toString()).isEqualTo("done");
         assertThat(bedrock().calls()).hasSize(2);
-        assertThat(ReceivedImages.of(bedrock().lastCall()).get(0)).isEqualTo(TestImages.CAT_PNG);
+        assertThat(ReceivedImages.of(bedrock().lastCall()).get(0)).isEqualTo(TestImages.CAT_PNG_AS_SENT);
     }
 
     @Test

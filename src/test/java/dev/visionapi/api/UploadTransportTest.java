@@ -56,7 +56,7 @@ class UploadTransportTest {
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.request().headers().firstValue("Content-Length")).isEmpty();
-        assertThat(imagesSentToBedrock()).containsExactly(TestImages.CAT_PNG);
+        assertThat(imagesSentToBedrock()).containsExactly(TestImages.CAT_PNG_AS_SENT);
     }
 
     /** Analyses one after the other on one connection, in pieces that split parts and delimiters, and pipelined. */
@@ -89,11 +89,11 @@ class UploadTransportTest {
 
         List<ConverseCall> calls = bedrock().calls();
         assertThat(calls).hasSize(4);
-        assertThat(ReceivedImages.of(calls.get(0))).containsExactly(TestImages.CAT_PNG);
-        assertThat(ReceivedImages.of(calls.get(1))).containsExactly(TestImages.CAT_PNG);
+        assertThat(ReceivedImages.of(calls.get(0))).containsExactly(TestImages.CAT_PNG_AS_SENT);
+        assertThat(ReceivedImages.of(calls.get(1))).containsExactly(TestImages.CAT_PNG_AS_SENT);
         assertThat(calls.get(1).prompt()).isEqualTo(prompt);
-        assertThat(ReceivedImages.of(calls.get(2))).containsExactly(TestImages.CAT_PNG);
-        assertThat(ReceivedImages.of(calls.get(3))).containsExactly(TestImages.CAT_PNG);
+        assertThat(ReceivedImages.of(calls.get(2))).containsExactly(TestImages.CAT_PNG_AS_SENT);
+        assertThat(ReceivedImages.of(calls.get(3))).containsExactly(TestImages.CAT_PNG_AS_SENT);
     }
 
     @Test
@@ -104,7 +104,7 @@ class UploadTransportTest {
         HttpResponse<String> response = HTTP_1.send(request, HttpResponse.BodyHandlers.ofString());
 
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(imagesSentToBedrock()).containsExactly(TestImages.CAT_PNG);
+        assertThat(imagesSentToBedrock()).containsExactly(TestImages.CAT_PNG_AS_SENT);
     }
 
     @Test
@@ -115,7 +115,7 @@ class UploadTransportTest {
         HttpResponse<String> response = HTTP_1.send(body.post(analyses), HttpResponse.BodyHandlers.ofString());
 
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(imagesSentToBedrock()).containsExactly(TestImages.CAT_PNG);
+        assertThat(imagesSentToBedrock()).containsExactly(TestImages.CAT_PNG_AS_SENT);
     }
 
     @Test
@@ -127,7 +127,7 @@ class UploadTransportTest {
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(bedrock().lastCall().prompt()).isEqualTo(prompt);
-        assertThat(imagesSentToBedrock()).containsExactly(TestImages.CAT_PNG);
+        assertThat(imagesSentToBedrock()).containsExactly(TestImages.CAT_PNG_AS_SENT);
     }
 
     @Test
@@ -157,7 +157,7 @@ class UploadTransportTest {
         assertThat(json.body()).contains("\"text\"");
         assertThat(events.statusCode()).isEqualTo(200);
         assertThat(events.body()).contains("event:done");
-        assertThat(imagesSentToBedrock()).containsExactly(TestImages.CAT_PNG);
+        assertThat(imagesSentToBedrock()).containsExactly(TestImages.CAT_PNG_AS_SENT);
     }
 
     @Test
@@ -168,7 +168,7 @@ class UploadTransportTest {
         assertThat(response.version()).isEqualTo(HttpClient.Version.HTTP_2);
         assertThat(response.request().headers().firstValue("Content-Length")).isEmpty();
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(imagesSentToBedrock()).containsExactly(TestImages.CAT_PNG);
+        assertThat(imagesSentToBedrock()).containsExactly(TestImages.CAT_PNG_AS_SENT);
     }
 
     /** A client that has upgraded its connection to HTTP/2 (cleartext, h2c) with a first request without a body. */
@@ -202,7 +202,7 @@ class UploadTransportTest {
         HttpResponse<String> response = HTTP_1.send(body.post(analyses), HttpResponse.BodyHandlers.ofString());
 
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(imagesSentToBedrock()).containsExactly(TestImages.CAT_PNG);
+        assertThat(imagesSentToBedrock()).containsExactly(TestImages.CAT_PNG_AS_SENT);
     }
 
     @Test
@@ -226,7 +226,7 @@ class UploadTransportTest {
         HttpResponse<String> response = HTTP_1.send(post("b", body), HttpResponse.BodyHandlers.ofString());
 
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(imagesSentToBedrock()).containsExactly(TestImages.CAT_PNG, TestImages.CAT_PNG);
+        assertThat(imagesSentToBedrock()).containsExactly(TestImages.CAT_PNG_AS_SENT, TestImages.CAT_PNG_AS_SENT);
     }
 
     /** The REST layer ignores matrix parameters; the admission control, which takes every POST, cannot be passed by. */

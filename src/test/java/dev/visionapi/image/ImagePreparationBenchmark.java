@@ -8,17 +8,20 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.function.Supplier;
 
 import javax.imageio.ImageIO;
 
 /**
- * Times {@link ImagePreparer} on a 12 MP JPEG and a 4 MP PNG made from the samples; not a test. Run by
+ * Times {@link ImagePreparer} on a 12 MP JPEG and a 4 MP PNG made from the samples, and on images it sends without
+ * re-encoding, with and without metadata to strip, and {@link MetadataStripper} alone; not a test. Run by
  * {@code bench/image-preparation.sh}, which also times ImageMagick on the same files. Arguments: the directory to
  * write the two input files to, and the number of timed runs.
  */
 public final class ImagePreparationBenchmark {
 
     private static final int WARM_UP_RUNS = 15;
+    private static final int PASS_THROUGH_RUN_FACTOR = 100;
 
     private ImagePreparationBenchmark() {
     }
@@ -35,24 +38,49 @@ public final class ImagePreparationBenchmark {
         ImagePreparer preparer = new ImagePreparer(new DefaultImagesConfig());
         report("12 MP JPEG (4000 x 3000, " + jpeg.length / 1024 + " KiB)", preparer, jpeg, runs);
         report("4 MP PNG (2000 x 2000, " + png.length / 1024 + " KiB)", preparer, png, runs);
+
+        // Sent without re-encoding: only the header checks and the metadata stripping run, in microseconds, so each
+        // is timed many more times.
+        int passThroughRuns = runs * PASS_THROUGH_RUN_FACTOR;
+        byte[] photo = TestImageFactory.jpeg(upscaled("vehicle-rocket.jpg", 1500, 1000), 0.9f);
+        byte[] taggedPhoto = MetadataFixtures.jpegWithMetadata(photo);
+        byte[] noisy = MetadataFixtures.jpegWithMetadata(TestImageFactory.jpeg(TestImageFactory.noise(1568, 1045, 9),
+                0.95f));
+        byte[] bombed = MetadataFixtures.pngWithMetadata(TestImages.sample("text-sign.png"),
+                MetadataFixtures.zTxt(MetadataFixtures.zlibBomb(2048)));
+        report("as is: JPEG, no metadata (" + photo.length / 1024 + " KiB)", preparer, photo, passThroughRuns);
+        report("as is: JPEG, EXIF/XMP/IPTC/COM (" + taggedPhoto.length / 1024 + " KiB)", preparer, taggedPhoto,
+                passThroughRuns);
+        report("as is: noise JPEG, EXIF/XMP/IPTC/COM (" + noisy.length / 1024 + " KiB)", preparer, noisy,
+                passThroughRuns);
+        report("as is: PNG, 2 GiB zTXt bomb (" + bombed.length / 1024 + " KiB)", preparer, bombed, passThroughRuns);
+        time("strip only: the noise JPEG", () -> MetadataStripper.strip(ImageFormat.JPEG, noisy).orElseThrow(),
+                passThroughRuns);
+        time("strip only: the PNG with the bomb", () -> MetadataStripper.strip(ImageFormat.PNG, bombed).orElseThrow(),
+                passThroughRuns);
     }
 
     private static void report(String label, ImagePreparer preparer, byte[] bytes, int runs) {
         Sample upload = new Sample("bench", label, ImageFormat.detect(bytes).orElseThrow(), bytes);
-        for (int i = 0; i < WARM_UP_RUNS; i++) {
-            preparer.prepare(upload);
+        PreparedImage result = preparer.prepare(upload);
+        String outcome = "%s %d x %d, %d KiB".formatted(result.format().formatName(), result.width(),
+                result.height(), result.sizeBytes() / 1024);
+        time(label + " -> " + outcome, () -> preparer.prepare(upload).bytes(), runs);
+    }
+
+    private static void time(String label, Supplier<byte[]> work, int runs) {
+        for (int i = 0; i < Math.max(WARM_UP_RUNS, runs / 10); i++) {
+            work.get();
         }
         double[] millis = new double[runs];
-        PreparedImage result = null;
         for (int i = 0; i < runs; i++) {
             long started = System.nanoTime();
-            result = preparer.prepare(upload);
+            work.get();
             millis[i] = (System.nanoTime() - started) / 1e6;
         }
         Arrays.sort(millis);
-        System.out.printf("%-40s -> %s %d x %d, %d KiB: median %.1f ms, min %.1f ms, max %.1f ms (%d runs)%n",
-                label, result.format().formatName(), result.width(), result.height(), result.sizeBytes() / 1024,
-                millis[runs / 2], millis[0], millis[runs - 1], runs);
+        System.out.printf("%-75s: median %.3f ms, min %.3f ms, max %.3f ms (%d runs)%n",
+                label, millis[runs / 2], millis[0], millis[runs - 1], runs);
     }
 
     private static BufferedImage upscaled(String sample, int width, int height) throws IOException {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.awt.Color;
+import java.util.Arrays;
 
 import org.junit.jupiter.api.Test;
 
@@ -16,13 +17,41 @@ class ImagePreparerTest {
     private final ImagePreparer preparer = new ImagePreparer(new DefaultImagesConfig());
 
     @Test
-    void aSmallUprightPngIsReadyAfterTheCheckAndFinishedAsItsOwnBytes() {
+    void aSmallUprightPngWithoutMetadataIsReadyAfterTheCheckAndFinishedAsItsOwnBytes() {
+        byte[] png = TestImages.sample("text-sign.png");
+        CheckedImage checked = preparer.check(upload(png));
+
+        assertThat(checked.needsDecoding()).isFalse();
+        PreparedImage prepared = preparer.finish(checked);
+        assertThat(prepared.bytes()).isSameAs(png);
+        assertThat(prepared.resized()).isFalse();
+    }
+
+    @Test
+    void aSmallUprightPngIsReadyAfterTheCheckWithoutItsMetadata() {
+        assertThat(MetadataFixtures.pngChunkTypes(TestImages.CAT_PNG)).contains("iTXt", "pHYs");
         CheckedImage checked = preparer.check(upload(TestImages.CAT_PNG));
 
         assertThat(checked.needsDecoding()).isFalse();
         PreparedImage prepared = preparer.finish(checked);
-        assertThat(prepared.bytes()).isSameAs(TestImages.CAT_PNG);
+        assertThat(MetadataFixtures.pngChunkTypes(prepared.bytes())).containsOnly("IHDR", "iCCP", "IDAT", "IEND");
         assertThat(prepared.resized()).isFalse();
+        assertThat(prepared.originalSizeBytes()).isEqualTo(TestImages.CAT_PNG.length);
+        assertThat(prepared.sizeBytes()).isLessThan(TestImages.CAT_PNG.length);
+    }
+
+    @Test
+    void aSmallImageWhoseStructureTheStripperCannotFollowIsReEncoded() {
+        byte[] gif = TestImageFactory.encode(TestImageFactory.halves(40, 20, Color.RED, Color.BLUE), "gif");
+        byte[] strayByteBeforeTrailer = MetadataFixtures.concat(Arrays.copyOf(gif, gif.length - 1),
+                new byte[] {0x00, 0x3B});
+        CheckedImage checked = preparer.check(upload(strayByteBeforeTrailer));
+
+        assertThat(checked.needsDecoding()).isTrue();
+        PreparedImage prepared = preparer.finish(checked);
+        assertThat(prepared.resized()).isTrue();
+        assertThat(prepared.format()).isEqualTo(ImageFormat.PNG);
+        assertThat(prepared.width()).isEqualTo(40);
     }
 
     @Test

@@ -10,6 +10,10 @@ public final class TestImages {
     public static final byte[] CAT_PNG = sample("cat-chelsea.png");
     public static final byte[] ROCKET_JPEG = sample("vehicle-rocket.jpg");
     public static final byte[] COFFEE_PNG = sample("food-coffee.png");
+    // The samples carry metadata (text, time and pHYs chunks, a JPEG comment); these are the bytes Bedrock receives.
+    public static final byte[] CAT_PNG_AS_SENT = asSent(ImageFormat.PNG, CAT_PNG);
+    public static final byte[] ROCKET_JPEG_AS_SENT = asSent(ImageFormat.JPEG, ROCKET_JPEG);
+    public static final byte[] COFFEE_PNG_AS_SENT = asSent(ImageFormat.PNG, COFFEE_PNG);
 
     private TestImages() {
     }
@@ -20,6 +24,10 @@ public final class TestImages {
 
     public static byte[] fixture(String file) {
         return resource("/fixtures/" + file);
+    }
+
+    private static byte[] asSent(ImageFormat format, byte[] image) {
+        return MetadataStripper.strip(format, image).orElseThrow();
     }
 
     private static byte[] resource(String path) {
