@@ -31,4 +31,11 @@ public interface AuthConfig {
     /** Requests per minute each key (by name) may make to {@code /v1/**}; 0 means no limit. Over it: 429 with Retry-After. */
     @WithDefault("0")
     int rateLimitPerMinute();
+
+    /**
+     * Wrong API keys a client address may send a minute (a token bucket); past them its requests with a key get 429
+     * with Retry-After before the key is checked. 0 means no limit.
+     */
+    @WithDefault("20")
+    int failedAuthenticationsPerMinute();
 }
