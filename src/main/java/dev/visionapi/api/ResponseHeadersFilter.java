@@ -17,7 +17,7 @@ import dev.visionapi.problem.ProblemType;
  * {@code X-Content-Type-Options: nosniff} on everything, so no answer is read as another type than it says;
  * {@code Cache-Control: no-store} on analyses, whose answers are about a caller's own image. A request without a
  * {@code Host} header, or whose path does not start with a slash, fails in the router itself, which would answer with
- * an HTML page: it gets an {@code invalid-request} problem here instead.
+ * an HTML page: it gets an {@code invalid-request} problem here instead, as does any other 400 a route fails with.
  * <p>
  * Not covered: what the HTTP codec refuses (a malformed request line or escape 400, 414, 431) is answered, empty, by
  * Vert.x' {@code HttpServer#invalidRequestHandler}; Quarkus owns that server and exposes only its options.
@@ -52,7 +52,7 @@ public class ResponseHeadersFilter {
         headersOf(request);
         String detail = request.authority() == null
                 ? "An HTTP/1.1 request needs a Host header."
-                : "The request's target is not a path starting with '/'.";
+                : "The request could not be read.";
         ProblemWriter.write(context, ProblemType.INVALID_REQUEST, detail, Map.of());
     }
 }

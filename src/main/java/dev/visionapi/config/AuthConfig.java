@@ -28,7 +28,10 @@ public interface AuthConfig {
     @WithDefault("true")
     boolean docsOpen();
 
-    /** Requests per minute each key (by name) may make to {@code /v1/**}; 0 means no limit. Over it: 429 with Retry-After. */
+    /**
+     * Requests per minute each key (by name) may make to {@code /v1/**}, as a token bucket: a burst of this many, then
+     * this many a minute, evenly. 0 means no limit. Over it: 429 with Retry-After.
+     */
     @WithDefault("0")
     int rateLimitPerMinute();
 
