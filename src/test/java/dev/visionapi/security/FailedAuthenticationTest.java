@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URL;
 import java.util.Map;
+import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
@@ -19,6 +20,7 @@ import io.quarkus.test.junit.TestProfile;
 /**
  * Wrong API keys are throttled per client address: past {@code auth.failed-authentications-per-minute} the address's
  * requests with a key get 429 before the key is checked, the right key included; requests needing no key still pass.
+ * Refusals for a missing key do not count, and do not record their invented paths in the metrics.
  */
 @QuarkusTest
 @TestProfile(FailedAuthenticationTest.WithKeys.class)
@@ -58,5 +60,19 @@ class FailedAuthenticationTest {
                 .as("no key is checked for health").isEqualTo(200);
         Reply withoutKey = RawRequest.get("/v1/models").sendTo(server);
         assertThat(withoutKey.status()).as("a request without a key is told to send one").isEqualTo(401);
+    }
+
+    @Test
+    void refusalsWithoutAKeyToInventedPathsDoNotFillTheMetrics() {
+        String run = "unauth" + UUID.randomUUID().toString().substring(0, 8);
+        for (int i = 0; i < 150; i++) {
+            assertThat(RawRequest.get("/v1/" + run + "-" + i).sendTo(server).status()).isEqualTo(401);
+        }
+        // The page, not an API path: the other test may have made this address wait before any key is checked.
+        assertThat(RawRequest.of("HEAD", "/").sendTo(server).status()).isEqualTo(200);
+        String metrics = RawRequest.get("/q/metrics").sendTo(server).body();
+        assertThat(metrics).doesNotContain(run);
+        assertThat(metrics.lines().filter(line -> line.startsWith("http_server_requests_seconds_count")
+                && line.contains("method=\"HEAD\"") && line.contains("uri=\"root\""))).isNotEmpty();
     }
 }
