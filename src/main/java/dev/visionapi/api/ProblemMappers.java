@@ -37,13 +37,16 @@ public class ProblemMappers {
     private final long maxFieldBytes;
     private final long maxBodyBytes;
     private final int maxParts;
+    private final AllowedMethods allowedMethods;
 
-    ProblemMappers(@ConfigProperty(name = "quarkus.http.limits.max-form-attribute-size") MemorySize maxFieldSize,
+    ProblemMappers(AllowedMethods allowedMethods,
+            @ConfigProperty(name = "quarkus.http.limits.max-form-attribute-size") MemorySize maxFieldSize,
             @ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize maxBodySize,
             @ConfigProperty(name = "quarkus.http.limits.max-parameters") int maxParts) {
         this.maxFieldBytes = maxFieldSize.asLongValue();
         this.maxBodyBytes = maxBodySize.asLongValue();
         this.maxParts = maxParts;
+        this.allowedMethods = allowedMethods;
     }
 
     @ServerExceptionMapper
@@ -79,6 +82,11 @@ public class ProblemMappers {
                     .header("Connection", "close").build();
             case 415 -> response(ProblemType.UNSUPPORTED_MEDIA_TYPE,
                     "This operation does not accept the request's Content-Type.", uri, null).build();
+            // RFC 9110: a 405 names the methods the resource allows; the REST layer's exception does not carry them.
+            case 405 -> allowedMethods.forPath(instance(uri))
+                    .map(allow -> plainHttp(Response.fromResponse(e.getResponse()).header(HttpHeaders.ALLOW, allow)
+                            .build(), uri))
+                    .orElseGet(() -> plainHttp(e.getResponse(), uri));
             default -> plainHttp(e.getResponse(), uri);
         };
     }
@@ -128,7 +136,13 @@ public class ProblemMappers {
         Response.StatusType status = original.getStatusInfo();
         Problem problem = new Problem("about:blank", status.getReasonPhrase(), status.getStatusCode(), null,
                 instance(uri), null);
-        return Response.status(status.getStatusCode()).type(Problem.MEDIA_TYPE).entity(problem).build();
+        Response.ResponseBuilder response = Response.status(status.getStatusCode()).type(Problem.MEDIA_TYPE)
+                .entity(problem);
+        Object allow = original.getHeaders().getFirst(HttpHeaders.ALLOW);
+        if (allow != null) {
+            response.header(HttpHeaders.ALLOW, allow);
+        }
+        return response.build();
     }
 
     private static Response.ResponseBuilder response(ProblemType type, String detail, UriInfo uri,

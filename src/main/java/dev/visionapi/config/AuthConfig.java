@@ -28,7 +28,17 @@ public interface AuthConfig {
     @WithDefault("true")
     boolean docsOpen();
 
-    /** Requests per minute each key (by name) may make to {@code /v1/**}; 0 means no limit. Over it: 429 with Retry-After. */
+    /**
+     * Requests per minute each key (by name) may make to {@code /v1/**}, as a token bucket: a burst of this many, then
+     * this many a minute, evenly. 0 means no limit. Over it: 429 with Retry-After.
+     */
     @WithDefault("0")
     int rateLimitPerMinute();
+
+    /**
+     * Wrong API keys a client address may send a minute (a token bucket); past them its requests with a key get 429
+     * with Retry-After before the key is checked. 0 means no limit.
+     */
+    @WithDefault("20")
+    int failedAuthenticationsPerMinute();
 }

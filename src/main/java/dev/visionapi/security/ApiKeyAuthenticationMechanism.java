@@ -1,9 +1,12 @@
 package dev.visionapi.security;
 
+import java.time.Duration;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.visionapi.problem.ProblemException;
+import dev.visionapi.problem.ProblemType;
 import io.quarkus.security.identity.IdentityProviderManager;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.security.identity.request.AuthenticationRequest;
@@ -27,9 +30,11 @@ public class ApiKeyAuthenticationMechanism implements HttpAuthenticationMechanis
             .item(new ChallengeData(401, "WWW-Authenticate", CHALLENGE));
 
     private final ApiKeys keys;
+    private final FailedAuthentications failures;
 
-    ApiKeyAuthenticationMechanism(ApiKeys keys) {
+    ApiKeyAuthenticationMechanism(ApiKeys keys, FailedAuthentications failures) {
         this.keys = keys;
+        this.failures = failures;
     }
 
     @Override
@@ -38,9 +43,23 @@ public class ApiKeyAuthenticationMechanism implements HttpAuthenticationMechanis
             return Uni.createFrom().nullItem();
         }
         return ApiKeyAuthenticationRequest.presentedIn(context.request()::getHeader)
-                .map(key -> identities.authenticate(
-                        HttpSecurityUtils.setRoutingContextAttribute(new ApiKeyAuthenticationRequest(key), context)))
+                .map(key -> {
+                    // An address that sent too many wrong keys is refused before this one is compared.
+                    long wait = failures.secondsToWait(clientAddress(context));
+                    if (wait > 0) {
+                        return Uni.createFrom().<SecurityIdentity>failure(new ProblemException(ProblemType.RATE_LIMITED,
+                                "Too many wrong API keys from this address: at most %d a minute."
+                                        .formatted(failures.perMinute()), Duration.ofSeconds(wait), null));
+                    }
+                    return identities.authenticate(
+                            HttpSecurityUtils.setRoutingContextAttribute(new ApiKeyAuthenticationRequest(key), context));
+                })
                 .orElseGet(() -> Uni.createFrom().nullItem());
+    }
+
+    /** The address failed authentications are counted by (the forwarded one when proxy forwarding is enabled). */
+    static String clientAddress(RoutingContext context) {
+        return context.request().remoteAddress() == null ? "" : context.request().remoteAddress().hostAddress();
     }
 
     @Override

@@ -36,7 +36,7 @@ public class ApiKeyRequestFilter {
             }
             String name = identity.getPrincipal().getName();
             MDC.put(LOG_KEY, name);
-            long wait = limiter.secondsToWait(name, System.currentTimeMillis());
+            long wait = limiter.secondsToWait(name);
             if (wait > 0) {
                 throw new ProblemException(ProblemType.RATE_LIMITED,
                         "This key may make %d requests a minute.".formatted(limiter.perMinute()),

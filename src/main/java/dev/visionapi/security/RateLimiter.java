@@ -1,24 +1,33 @@
 package dev.visionapi.security;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import dev.visionapi.config.AuthConfig;
 
 /**
- * Counts each key's requests in fixed minute windows ({@code auth.rate-limit-per-minute}, 0 for no limit) and says
- * how long a key over its limit must wait.
+ * Each key's request rate ({@code auth.rate-limit-per-minute}, 0 for no limit): a token bucket per key name, so a key
+ * may make a burst of that many requests and then that many a minute, evenly; says how long a key over it must wait.
  */
 @ApplicationScoped
 public class RateLimiter {
 
-    private final int perMinute;
-    private final Map<String, Window> windows = new ConcurrentHashMap<>();
+    /** Far more key names than any deployment configures; identities named otherwise (tests) stay bounded too. */
+    private static final int MAX_KEYS = 10_000;
 
+    private final int perMinute;
+    private final TokenBuckets buckets;
+
+    @Inject
     RateLimiter(AuthConfig config) {
+        this(config, System::nanoTime);
+    }
+
+    RateLimiter(AuthConfig config, LongSupplier nanoClock) {
         this.perMinute = config.rateLimitPerMinute();
+        this.buckets = perMinute > 0 ? new TokenBuckets(perMinute, MAX_KEYS, nanoClock) : null;
     }
 
     public int perMinute() {
@@ -26,26 +35,7 @@ public class RateLimiter {
     }
 
     /** Counts one request of this key; the seconds it must wait when the request is over the limit, else 0. */
-    public long secondsToWait(String keyName, long nowMillis) {
-        if (perMinute <= 0) {
-            return 0;
-        }
-        return windows.computeIfAbsent(keyName, ignored -> new Window()).secondsToWaitAfterCounting(nowMillis, perMinute);
-    }
-
-    /** Requests counted in the current minute for one key. */
-    private static final class Window {
-        private long minute;
-        private int count;
-
-        synchronized long secondsToWaitAfterCounting(long nowMillis, int limit) {
-            long current = nowMillis / 60_000;
-            if (current != minute) {
-                minute = current;
-                count = 0;
-            }
-            count++;
-            return count <= limit ? 0 : 60 - (nowMillis / 1000) % 60;
-        }
+    public long secondsToWait(String keyName) {
+        return buckets == null ? 0 : buckets.take(keyName);
     }
 }

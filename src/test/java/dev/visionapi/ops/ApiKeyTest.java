@@ -114,7 +114,7 @@ class ApiKeyTest {
 
     @Test
     void theRateLimitHoldsForAPathWithAMatrixParameter() {
-        // Fixed minute windows: within 2 x 4 + 1 requests one window is over its 4, even if a minute turns meanwhile.
+        // A bucket of 4 refilled at 4 a minute: quick requests find it empty by the fifth, the ninth at the latest.
         Reply refused = firstRefusal(9, () -> RawRequest.get("/v1;x/presets").header("X-API-Key", "k-delta-2b7e")
                 .sendTo(server));
         assertThat(refused.status()).isEqualTo(429);

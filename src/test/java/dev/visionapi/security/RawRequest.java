@@ -27,6 +27,11 @@ public final class RawRequest {
         this.path = path;
     }
 
+    /** A request with this method and no body. */
+    public static RawRequest of(String method, String path) {
+        return new RawRequest(method, path);
+    }
+
     public static RawRequest get(String path) {
         return new RawRequest("GET", path);
     }

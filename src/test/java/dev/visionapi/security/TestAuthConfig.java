@@ -6,9 +6,13 @@ import java.util.Optional;
 
 import dev.visionapi.config.AuthConfig;
 
-/** An {@link AuthConfig} for unit tests: keys, key file and rate limit as given, metrics and docs open. */
-record TestAuthConfig(Optional<List<String>> apiKeys, Optional<Path> apiKeysFile, int rateLimitPerMinute)
-        implements AuthConfig {
+/** An {@link AuthConfig} for unit tests: keys, key file, rate limit and failed-authentication limit as given, metrics and docs open. */
+record TestAuthConfig(Optional<List<String>> apiKeys, Optional<Path> apiKeysFile, int rateLimitPerMinute,
+        int failedAuthenticationsPerMinute) implements AuthConfig {
+
+    TestAuthConfig(Optional<List<String>> apiKeys, Optional<Path> apiKeysFile, int rateLimitPerMinute) {
+        this(apiKeys, apiKeysFile, rateLimitPerMinute, 0);
+    }
 
     @Override
     public boolean metricsOpen() {
