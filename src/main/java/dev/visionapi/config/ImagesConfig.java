@@ -44,9 +44,10 @@ public interface ImagesConfig {
     float jpegQuality();
 
     /**
-     * Images decoded at the same time (on threads of their own, never the event loop); further ones wait their turn
-     * in the decode queue ({@link #decode()}), so that many large uploads cannot exhaust the heap. Default: the number
-     * of processors: decoding is CPU work, so more at once only holds more images in memory.
+     * Images decoded at the same time (on threads of their own, never the event loop), and one more for a client that
+     * has none being decoded; further ones wait their turn in the decode queue ({@link #decode()}), so that many large
+     * uploads cannot exhaust the heap. Default: the number of processors: decoding is CPU work, so more at once only
+     * holds more images in memory.
      */
     OptionalInt maxConcurrentDecodes();
 

@@ -17,16 +17,22 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 import dev.visionapi.problem.ProblemException;
 import dev.visionapi.problem.ProblemType;
 
 /**
  * Where images wait for one of a fixed few decoding turns. Each client (an address or an API key's name, as the
- * caller names it) has a queue of its own, and free turns go round the clients that have images waiting, one image
- * each: however many images one client sends, another client's image waits for about one of its decodes. At most {@code maxQueued} images wait in all: one more pushes out the newest image of the
- * longest queue, or is refused itself when its own queue is the longest, so a flood fills no other client's place.
- * An image that waits longer than {@code maxWait} is refused. Refusals are 503 {@code overloaded} with Retry-After.
+ * caller names it) has a queue of its own. A client with nothing waiting that sends an image takes the next free turn
+ * (newcomers in the order they come, alternating with the others when both wait); after that its images wait their
+ * turn in a round of the clients with images waiting, one image each. While every turn is taken, a reserve turn (or a
+ * few) goes to a newcomer with no decode running: however many images one client sends, another client's image
+ * starts at once, or after the rest of one decode when the reserve is busy too, and none waits for ever.
+ *
+ * <p>At most {@code maxQueued} images wait in all: one more pushes out the newest image of the longest queue, or is
+ * refused itself when its own queue is the longest, so a flood fills no other client's place. An image that waits
+ * longer than {@code maxWait} is refused. Refusals are 503 {@code overloaded} with Retry-After.
  */
 final class DecodeQueue {
 
@@ -36,19 +42,31 @@ final class DecodeQueue {
     private final ExecutorService threads;
     private final ScheduledThreadPoolExecutor timer;
     private final ReentrantLock lock = new ReentrantLock();
-    /** Clients with images waiting, in the order they get their next turn; each once. Guarded by the lock. */
+    /** Clients with images waiting that have had no turn since they had none waiting. Guarded by the lock. */
+    private final ArrayDeque<ClientQueue> newcomers = new ArrayDeque<>();
+    /** The other clients with images waiting, in the order they get their next turn; each once. Guarded by the lock. */
     private final ArrayDeque<ClientQueue> rotation = new ArrayDeque<>();
+    /** Whether the last turn went to a newcomer while the round waited: the next goes to the round. */
+    private boolean roundPassedOver;
     private final Map<String, ClientQueue> byClient = new HashMap<>();
+    /** Decodes running per client. Guarded by the lock. */
+    private final Map<String, Integer> running = new HashMap<>();
     private int freeTurns;
+    private int freeReserveTurns;
     private int queued;
 
-    DecodeQueue(int turns, int maxQueued, Duration maxWait) {
+    /**
+     * {@code turns} decodes at once, and up to {@code reserveTurns} more for newcomers while they are all taken,
+     * {@code maxQueued} images waiting at most, each for at most {@code maxWait}.
+     */
+    DecodeQueue(int turns, int reserveTurns, int maxQueued, Duration maxWait) {
         this.freeTurns = turns;
+        this.freeReserveTurns = reserveTurns;
         this.maxQueued = maxQueued;
         this.maxWaitNanos = maxWait.toNanos();
         // Whole seconds, at least one: by then the images met in the queue have been decoded or refused.
         this.retryAfter = Duration.ofSeconds(Math.max(1, (maxWait.toMillis() + 999) / 1000));
-        this.threads = Executors.newFixedThreadPool(turns, daemonThreads("image-decode"));
+        this.threads = Executors.newFixedThreadPool(turns + reserveTurns, daemonThreads("image-decode"));
         this.timer = new ScheduledThreadPoolExecutor(1, daemonThreads("image-decode-timer"));
         timer.setRemoveOnCancelPolicy(true);
     }
@@ -111,7 +129,7 @@ final class DecodeQueue {
         try {
             return work.get();
         } finally {
-            release();
+            release(waiter);
         }
     }
 
@@ -134,8 +152,8 @@ final class DecodeQueue {
     private void enqueue(Waiter waiter, List<Waiter> refused) {
         ClientQueue own = byClient.get(waiter.client);
         if (queued >= maxQueued) {
-            ClientQueue longest = rotation.stream().max((a, b) -> Integer.compare(a.waiters.size(), b.waiters.size()))
-                    .orElse(null);
+            ClientQueue longest = Stream.concat(newcomers.stream(), rotation.stream())
+                    .max((a, b) -> Integer.compare(a.waiters.size(), b.waiters.size())).orElse(null);
             int ownLength = own == null ? 0 : own.waiters.size();
             if (longest == null || longest.waiters.size() <= ownLength) {
                 refuse(waiter, queueFull(), refused);
@@ -148,17 +166,31 @@ final class DecodeQueue {
         if (own == null) {
             own = new ClientQueue(waiter.client);
             byClient.put(waiter.client, own);
-            // Last in the round, not first: a stream of new clients cannot then keep one already waiting back.
-            rotation.addLast(own);
+            newcomers.addLast(own);
         }
         own.waiters.addLast(waiter);
         queued++;
     }
 
-    /** Hands free turns out, round the clients. Called with the lock held. */
+    /**
+     * Hands free turns out: to the newcomers first, but never twice in a row while the round waits, so that a stream
+     * of new clients cannot hold the round back; when none is free, a reserve turn to the first newcomer with no
+     * decode running. Called with the lock held.
+     */
     private void dispatch() {
-        while (freeTurns > 0 && !rotation.isEmpty()) {
-            ClientQueue next = rotation.pollFirst();
+        while (true) {
+            ClientQueue next;
+            boolean reserve = false;
+            if (freeTurns > 0 && !(newcomers.isEmpty() && rotation.isEmpty())) {
+                boolean newcomer = !newcomers.isEmpty() && (rotation.isEmpty() || !roundPassedOver);
+                roundPassedOver = newcomer && !rotation.isEmpty();
+                next = newcomer ? newcomers.pollFirst() : rotation.pollFirst();
+            } else if (freeReserveTurns > 0 && (next = idleNewcomer()) != null) {
+                newcomers.remove(next);
+                reserve = true;
+            } else {
+                return;
+            }
             Waiter waiter = next.waiters.pollFirst();
             queued--;
             if (next.waiters.isEmpty()) {
@@ -170,16 +202,36 @@ final class DecodeQueue {
                 waiter.state = State.REFUSED;
                 continue;
             }
-            freeTurns--;
+            if (reserve) {
+                freeReserveTurns--;
+            } else {
+                freeTurns--;
+            }
+            waiter.reserve = reserve;
+            running.merge(waiter.client, 1, Integer::sum);
             waiter.state = State.RUNNING;
             waiter.start();
         }
     }
 
-    private void release() {
+    private ClientQueue idleNewcomer() {
+        for (ClientQueue candidate : newcomers) {
+            if (!running.containsKey(candidate.client)) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    private void release(Waiter finished) {
         lock.lock();
         try {
-            freeTurns++;
+            if (finished.reserve) {
+                freeReserveTurns++;
+            } else {
+                freeTurns++;
+            }
+            running.computeIfPresent(finished.client, (client, count) -> count == 1 ? null : count - 1);
             dispatch();
         } finally {
             lock.unlock();
@@ -220,7 +272,9 @@ final class DecodeQueue {
             queued--;
             if (own.waiters.isEmpty()) {
                 byClient.remove(own.client);
-                rotation.remove(own);
+                if (!newcomers.remove(own)) {
+                    rotation.remove(own);
+                }
             }
         }
     }
@@ -273,6 +327,8 @@ final class DecodeQueue {
         final String client;
         State state = State.WAITING;
         ProblemException refusal;
+        /** Whether it runs on a reserve turn. */
+        boolean reserve;
 
         Waiter(String client) {
             this.client = client;
@@ -318,7 +374,7 @@ final class DecodeQueue {
                 } catch (RuntimeException | Error e) {
                     result.completeExceptionally(e);
                 } finally {
-                    release();
+                    release(this);
                 }
             });
         }

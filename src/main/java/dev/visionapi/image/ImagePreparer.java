@@ -48,8 +48,10 @@ public class ImagePreparer {
     ImagePreparer(ImagesConfig config) {
         this.config = config;
         this.maxLongEdge = Math.min(config.maxLongEdge(), BedrockImageLimits.MAX_SIDE);
+        // One reserve turn: a client's image need not wait for another's decode to end, at the cost of one more
+        // image in memory and a core shared by two decodes meanwhile.
         this.decodes = new DecodeQueue(config.maxConcurrentDecodes().orElse(Runtime.getRuntime().availableProcessors()),
-                config.decode().maxQueued(), config.decode().maxWait());
+                1, config.decode().maxQueued(), config.decode().maxWait());
     }
 
     @PreDestroy

@@ -31,7 +31,7 @@ class DecodeQueueTest {
 
     @Test
     void anotherClientsImageGoesBeforeTheRestOfAFlood() {
-        queue = new DecodeQueue(1, 64, Duration.ofMinutes(1));
+        queue = new DecodeQueue(1, 0, 64, Duration.ofMinutes(1));
         CompletableFuture<String> running = queue.submit("a", this::holdTheTurn);
         List<CompletableFuture<String>> flood = List.of(submit("a", "a1"), submit("a", "a2"), submit("a", "a3"));
         CompletableFuture<String> single = submit("b", "b1");
@@ -41,13 +41,57 @@ class DecodeQueueTest {
         busy.countDown();
         CompletableFuture.allOf(running, single, second, late, flood.get(2)).join();
 
-        // One image per client in turn: b and c wait behind one image of the flood, not all of it.
-        assertThat(ran).containsExactly("a1", "b1", "c1", "a2", "b2", "a3");
+        // a came first; then the newcomers b and c each go before the rest of the flood, alternating with the round.
+        assertThat(ran).containsExactly("a1", "b1", "a2", "c1", "b2", "a3");
+    }
+
+    @Test
+    void aNewcomersImageTakesTheNextTurnWhileAFloodIsDecoded() {
+        queue = new DecodeQueue(1, 0, 64, Duration.ofMinutes(1));
+        CountDownLatch decoding = new CountDownLatch(1);
+        CountDownLatch decoded = new CountDownLatch(1);
+        queue.submit("a", this::holdTheTurn);
+        CompletableFuture<String> a1 = queue.submit("a", () -> {
+            decoding.countDown();
+            await(decoded);
+            return "a1";
+        });
+        List<CompletableFuture<String>> flood = List.of(submit("a", "a2"), submit("a", "a3"), submit("a", "a4"));
+        busy.countDown();
+        await(decoding);
+
+        CompletableFuture<String> single = submit("b", "b1");
+        decoded.countDown();
+        CompletableFuture.allOf(a1, single, flood.get(2)).join();
+
+        assertThat(ran).containsExactly("b1", "a2", "a3", "a4");
+    }
+
+    @Test
+    void aReserveTurnStartsANewcomersImageAtOnceWhileEveryTurnIsTaken() {
+        queue = new DecodeQueue(1, 1, 64, Duration.ofMinutes(1));
+        queue.submit("a", this::holdTheTurn);
+        CompletableFuture<String> a1 = submit("a", "a1");
+        CountDownLatch decoding = new CountDownLatch(1);
+        CompletableFuture<String> b1 = queue.submit("b", () -> {
+            decoding.countDown();
+            return holdTheTurn();
+        });
+        await(decoding);
+
+        CompletableFuture<String> b2 = submit("b", "b2");
+        CompletableFuture<String> c1 = submit("c", "c1");
+
+        assertThat(queue.queued()).as("a1 and b's second wait: a and b have a decode running; c's is waiting too, "
+                + "as the reserve is taken").isEqualTo(3);
+        busy.countDown();
+        CompletableFuture.allOf(a1, b1, b2, c1).join();
+        assertThat(ran).contains("a1", "b2", "c1");
     }
 
     @Test
     void aFullQueuePushesOutTheNewestImageOfTheLongestQueue() {
-        queue = new DecodeQueue(1, 3, Duration.ofMinutes(1));
+        queue = new DecodeQueue(1, 0, 3, Duration.ofMinutes(1));
         queue.submit("a", this::holdTheTurn);
         CompletableFuture<String> a1 = submit("a", "a1");
         CompletableFuture<String> a2 = submit("a", "a2");
@@ -64,7 +108,7 @@ class DecodeQueueTest {
 
     @Test
     void aFullQueueRefusesTheNewcomerWhenItsOwnQueueIsTheLongest() {
-        queue = new DecodeQueue(1, 2, Duration.ofMinutes(1));
+        queue = new DecodeQueue(1, 0, 2, Duration.ofMinutes(1));
         queue.submit("a", this::holdTheTurn);
         CompletableFuture<String> a1 = submit("a", "a1");
         CompletableFuture<String> b1 = submit("b", "b1");
@@ -78,7 +122,7 @@ class DecodeQueueTest {
 
     @Test
     void anImageThatCannotStartWithinTheWaitLimitIsRefusedWithRetryAfter() {
-        queue = new DecodeQueue(1, 64, Duration.ZERO);
+        queue = new DecodeQueue(1, 0, 64, Duration.ZERO);
         queue.submit("a", this::holdTheTurn);
 
         CompletableFuture<String> waiting = submit("b", "b1");
@@ -91,7 +135,7 @@ class DecodeQueueTest {
 
     @Test
     void aBlockingCallerRunsItsWorkOnItsOwnThreadWhenATurnIsFree() {
-        queue = new DecodeQueue(1, 64, Duration.ofMinutes(1));
+        queue = new DecodeQueue(1, 0, 64, Duration.ofMinutes(1));
         Thread caller = Thread.currentThread();
 
         assertThat(queue.run("a", () -> Thread.currentThread() == caller)).isTrue();
@@ -100,7 +144,7 @@ class DecodeQueueTest {
 
     @Test
     void aCancelledImageGivesItsPlaceUp() {
-        queue = new DecodeQueue(1, 64, Duration.ofMinutes(1));
+        queue = new DecodeQueue(1, 0, 64, Duration.ofMinutes(1));
         queue.submit("a", this::holdTheTurn);
         CompletableFuture<String> a1 = submit("a", "a1");
 
@@ -120,12 +164,16 @@ class DecodeQueueTest {
     }
 
     private String holdTheTurn() {
+        await(busy);
+        return "held";
+    }
+
+    private static void await(CountDownLatch latch) {
         try {
-            busy.await();
+            latch.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return "held";
     }
 
     private static void assertOverloaded(CompletableFuture<String> image, String detail) {
