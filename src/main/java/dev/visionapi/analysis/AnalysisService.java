@@ -1,7 +1,9 @@
 package dev.visionapi.analysis;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
@@ -24,7 +26,6 @@ import dev.visionapi.image.ImageUpload;
 import dev.visionapi.image.PreparedImage;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /**
  * Runs one analysis: checks the request, prepares the images off the event loop, asks the model, and reports.
@@ -54,20 +55,20 @@ public class AnalysisService {
     }
 
     /**
-     * Checks the request and the image headers on the {@link PreparationPool}, decodes the images that need it on a
-     * worker thread, so that they do not hold up the small ones queued behind them, then asks the model without
-     * blocking.
+     * Checks the request and the image headers on the {@link PreparationPool}, decodes the images that need it in
+     * the image decode queue, where {@code client} (an address or a key's name) takes its turns beside the others, so
+     * that they do not hold up the small ones queued behind them, then asks the model without blocking.
      */
-    public Uni<Analysis> analyse(AnalysisRequest request) {
+    public Uni<Analysis> analyse(AnalysisRequest request, String client) {
         // Handed over, not captured: the pipeline stays reachable while the model answers, the uploads need not.
         Supplier<AnalysisRequest> received = handOver(request);
         return Uni.createFrom().item(() -> check(received.get()))
                 .runSubscriptionOn(preparation)
                 .chain(checked -> {
                     Supplier<CheckedAnalysis> handed = handOver(checked);
-                    Uni<PreparedAnalysis> prepared = Uni.createFrom().item(() -> finish(handed.get()));
-                    return checked.needsDecoding() ? prepared.runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                            : prepared;
+                    return checked.needsDecoding()
+                            ? Uni.createFrom().completionStage(() -> finishLater(handed.get(), client))
+                            : Uni.createFrom().item(() -> finish(handed.get(), client));
                 })
                 .chain(this::answer);
     }
@@ -76,8 +77,8 @@ public class AnalysisService {
      * Checks the request and prepares its images, here and now: blocking, so never on the event loop. Everything a
      * client can get wrong fails here, before Bedrock is called or a stream opens.
      */
-    public PreparedAnalysis prepare(AnalysisRequest request) {
-        return finish(check(request));
+    public PreparedAnalysis prepare(AnalysisRequest request, String client) {
+        return finish(check(request), client);
     }
 
     /** Everything about the request but the decoding of its images: cheap, and where most refusals happen. */
@@ -94,9 +95,27 @@ public class AnalysisService {
                 request.presetId().orElse(null), started);
     }
 
-    private PreparedAnalysis finish(CheckedAnalysis checked) {
+    private PreparedAnalysis finish(CheckedAnalysis checked, String client) {
+        return prepared(checked, checked.images().stream().map(image -> preparer.finish(image, client)).toList());
+    }
+
+    /**
+     * The images finished one after another, as {@link #finish} does, each taking its own turn in the decode queue;
+     * when one fails, the rest are not queued.
+     */
+    private CompletableFuture<PreparedAnalysis> finishLater(CheckedAnalysis checked, String client) {
+        CompletableFuture<List<PreparedImage>> images = CompletableFuture.completedFuture(new ArrayList<>());
+        for (CheckedImage image : checked.images()) {
+            images = images.thenCompose(done -> preparer.finishLater(image, client).thenApply(prepared -> {
+                done.add(prepared);
+                return done;
+            }));
+        }
+        return images.thenApply(done -> prepared(checked, List.copyOf(done)));
+    }
+
+    private PreparedAnalysis prepared(CheckedAnalysis checked, List<PreparedImage> images) {
         Instruction instruction = checked.instruction();
-        List<PreparedImage> images = checked.images().stream().map(preparer::finish).toList();
         return new PreparedAnalysis(new ModelCall(checked.model(), images, instruction.system(), instruction.prompt(),
                 instruction.schema(), checked.maxTokens(), checked.temperature()), checked.presetId(),
                 instruction.textTemplate().orElse(null), checked.startedNanos());

@@ -18,10 +18,10 @@ import io.netty.util.concurrent.DefaultThreadFactory;
  * The threads that check JSON analyses (the request, the images' headers) and hand them to the SDK: a fixed few
  * ({@code analysis.preparation-threads}), because this work is short, CPU-bound and never waits for Bedrock. Quarkus'
  * worker pool, which did it before, grew to dozens of threads under load, and switching between them cost a good
- * part of the analyses a core can do. Images that need decoding
- * are finished on the worker pool, so that a queue of large photos never holds up the small images behind it. The
- * queue needs no bound of its own: only admitted analyses, at most {@code analysis.max-in-flight}, are submitted. Its
- * size, activity and queue are published as the {@code executor_*} metrics named {@code analysis-preparation}.
+ * part of the analyses a core can do. Images that need decoding are finished in the image decode queue, so that a
+ * queue of large photos never holds up the small images behind it. The queue needs no bound of its own: only
+ * admitted analyses, at most {@code analysis.max-in-flight}, are submitted. Its size, activity and queue are published
+ * as the {@code executor_*} metrics named {@code analysis-preparation}.
  */
 @ApplicationScoped
 public class PreparationPool implements Executor {

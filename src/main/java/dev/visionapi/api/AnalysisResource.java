@@ -1,5 +1,6 @@
 package dev.visionapi.api;
 
+import java.security.Principal;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -15,6 +16,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
@@ -46,6 +48,7 @@ import dev.visionapi.security.ApiKeys;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 
 @Path("/v1/analyses")
@@ -100,13 +103,14 @@ public class AnalysisResource {
     @APIResponse(responseCode = "504", description = "Bedrock did not answer within the deadline")
     @RequestBody(required = true, content = @Content(mediaType = MediaType.MULTIPART_FORM_DATA,
             schema = @Schema(implementation = AnalysisForm.class)))
-    public Uni<AnalysisResponse> analyse(@Valid @BeanParam AnalysisForm form, @Context RoutingContext routing) {
+    public Uni<AnalysisResponse> analyse(@Valid @BeanParam AnalysisForm form, @Context RoutingContext routing,
+            @Context SecurityContext security) {
         long started = System.nanoTime();
         AdmissionFilter.bodyReceived(routing);
         AnalysisRequest request = toRequest(form, routing);
         String requestId = RequestIds.of(routing.request());
         AnalysisRequest.Summary summary = request.summary();
-        return analyses.analyse(request)
+        return analyses.analyse(request, clientOf(routing, security))
                 .onItemOrFailure().invoke((analysis, failure) -> {
                     if (failure == null) {
                         telemetry.succeeded(requestId, summary, analysis, started);
@@ -125,7 +129,7 @@ public class AnalysisResource {
     // headers are sent, and check and image failures must still be ordinary problem responses.
     @Blocking
     public Multi<OutboundSseEvent> analyseStreaming(@Valid @BeanParam AnalysisForm form,
-            @Context RoutingContext routing, @Context Sse sse, @Context UriInfo uri) {
+            @Context RoutingContext routing, @Context Sse sse, @Context UriInfo uri, @Context SecurityContext security) {
         long started = System.nanoTime();
         AdmissionFilter.bodyReceived(routing);
         AnalysisRequest request = toRequest(form, routing);
@@ -133,7 +137,7 @@ public class AnalysisResource {
         AnalysisRequest.Summary summary = request.summary();
         PreparedAnalysis prepared;
         try {
-            prepared = analyses.prepare(request);
+            prepared = analyses.prepare(request, clientOf(routing, security));
         } catch (RuntimeException e) {
             telemetry.failed(requestId, summary, e, started);
             throw e;
@@ -223,6 +227,19 @@ public class AnalysisResource {
                 files.forEach(file -> routing.vertx().fileSystem().delete(file.uploadedFile().toString()));
             }
         });
+    }
+
+    /**
+     * Who shares the image decode queue fairly with the others: the API key's name when keys are on, else the client
+     * address (the proxy's, unless {@code quarkus.http.proxy.proxy-address-forwarding} is set).
+     */
+    private static String clientOf(RoutingContext routing, SecurityContext security) {
+        Principal key = security.getUserPrincipal();
+        if (key != null && !key.getName().isEmpty()) {
+            return "key " + key.getName();
+        }
+        SocketAddress address = routing.request().remoteAddress();
+        return "address " + (address == null ? "" : address.hostAddress());
     }
 
     private static Optional<String> present(String value) {

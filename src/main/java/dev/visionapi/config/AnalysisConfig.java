@@ -52,7 +52,8 @@ public interface AnalysisConfig {
 
     /**
      * Threads that check JSON analyses (the request, the images' headers) and start their call to Bedrock; images
-     * that need decoding are finished on Quarkus' worker pool. Default: the number of processors.
+     * that need decoding are finished in the image decode queue ({@code images.decode}). Default: the number of
+     * processors.
      */
     OptionalInt preparationThreads();
 }

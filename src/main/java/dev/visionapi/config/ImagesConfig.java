@@ -1,5 +1,6 @@
 package dev.visionapi.config;
 
+import java.time.Duration;
 import java.util.OptionalInt;
 
 import io.smallrye.config.ConfigMapping;
@@ -43,9 +44,28 @@ public interface ImagesConfig {
     float jpegQuality();
 
     /**
-     * Images decoded at the same time (on worker threads, never the event loop); further ones wait their turn, so
-     * that many large uploads cannot exhaust the heap. Default: the number of processors: decoding is CPU work, so
-     * more at once only holds more images in memory.
+     * Images decoded at the same time (on threads of their own, never the event loop), and one more for a client that
+     * has none being decoded; further ones wait their turn in the decode queue ({@link #decode()}), so that many large
+     * uploads cannot exhaust the heap. Default: the number of processors: decoding is CPU work, so more at once only
+     * holds more images in memory.
      */
     OptionalInt maxConcurrentDecodes();
+
+    /** The queue of images waiting to be decoded, shared fairly between clients. */
+    Decode decode();
+
+    /** Bounds of the decode queue; past them an image is refused with 503 {@code overloaded} and Retry-After. */
+    interface Decode {
+
+        /**
+         * Images waiting to be decoded, all clients together; one more pushes out the newest image of the client with
+         * the most waiting, or is refused if that is its own client.
+         */
+        @WithDefault("64")
+        int maxQueued();
+
+        /** How long an image may wait for its decode to start; Retry-After is this, in whole seconds. */
+        @WithDefault("10s")
+        Duration maxWait();
+    }
 }

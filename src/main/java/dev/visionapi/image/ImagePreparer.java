@@ -4,13 +4,14 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Iterator;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
@@ -26,8 +27,9 @@ import dev.visionapi.image.ImageResizer.Size;
  * is, small enough and upright, is sent less its metadata; any other is decoded (subsampled when much larger than
  * needed), scaled, turned upright and re-encoded. In two steps, because their costs differ by orders of magnitude:
  * {@link #check} reads headers only, {@link #finish} decodes. Both block, so never on the event loop. At most
- * {@code images.max-concurrent-decodes} decodes run at once; further ones wait their turn, so that a burst of large
- * uploads cannot exhaust the heap.
+ * {@code images.max-concurrent-decodes} decodes run at once; further ones wait their turn in a {@link DecodeQueue}
+ * shared fairly between clients, so that a burst of large uploads can neither exhaust the heap nor hold up another
+ * client's images.
  */
 @ApplicationScoped
 public class ImagePreparer {
@@ -41,13 +43,20 @@ public class ImagePreparer {
 
     private final ImagesConfig config;
     private final int maxLongEdge;
-    private final Semaphore decodes;
+    private final DecodeQueue decodes;
 
     ImagePreparer(ImagesConfig config) {
         this.config = config;
         this.maxLongEdge = Math.min(config.maxLongEdge(), BedrockImageLimits.MAX_SIDE);
-        this.decodes = new Semaphore(config.maxConcurrentDecodes().orElse(Runtime.getRuntime().availableProcessors()),
-                true);
+        // One reserve turn: a client's image need not wait for another's decode to end, at the cost of one more
+        // image in memory and a core shared by two decodes meanwhile.
+        this.decodes = new DecodeQueue(config.maxConcurrentDecodes().orElse(Runtime.getRuntime().availableProcessors()),
+                1, config.decode().maxQueued(), config.decode().maxWait());
+    }
+
+    @PreDestroy
+    void shutdown() {
+        decodes.shutdown();
     }
 
     /** Checks and finishes an upload in one go: {@link #check}, then {@link #finish}. */
@@ -67,9 +76,14 @@ public class ImagePreparer {
         return withReader(format, upload, reader -> {
             Size stored = headerSize(reader, upload, format);
             checkLimits(stored, upload);
+            // A GIF is shown, by Bedrock too, at the size of its logical screen and the frames in it, not its first
+            // frame's, which is all the header tells.
+            Size shown = format == ImageFormat.GIF ? GifCanvas.of(bytes) : stored;
+            checkLimits(shown, upload);
             int orientation = format == ImageFormat.JPEG ? ExifOrientation.of(bytes) : ExifOrientation.UPRIGHT;
             if (format.acceptedByBedrock() && orientation == ExifOrientation.UPRIGHT
-                    && stored.longEdge() <= maxLongEdge && bytes.length <= BedrockImageLimits.MAX_BYTES) {
+                    && Math.max(stored.longEdge(), shown.longEdge()) <= maxLongEdge
+                    && bytes.length <= BedrockImageLimits.MAX_BYTES) {
                 if (!format.looksComplete(bytes)) {
                     throw unreadable(upload, format, "is truncated");
                 }
@@ -80,19 +94,35 @@ public class ImagePreparer {
                             stored.width(), stored.height(), bytes.length, false));
                 }
             }
+            checkPlausible(format, stored, upload);
             return CheckedImage.toDecode(upload, format, stored, orientation);
         });
     }
 
+    /** {@link #finish(CheckedImage, String)} for a caller that is its only client. */
+    public PreparedImage finish(CheckedImage image) {
+        return finish(image, "");
+    }
+
     /**
      * The image as it is sent: a checked image that needs no decoding as it is, any other decoded (subsampled when
-     * much larger than needed), scaled, turned upright and re-encoded, at most {@code images.max-concurrent-decodes}
-     * at once.
+     * much larger than needed), scaled, turned upright and re-encoded on this thread once {@code client}'s turn in
+     * the decode queue comes. Throws an {@code overloaded} problem if the queue refuses it.
      */
-    public PreparedImage finish(CheckedImage image) {
-        if (!image.needsDecoding()) {
-            return image.asIs;
-        }
+    public PreparedImage finish(CheckedImage image, String client) {
+        return image.needsDecoding() ? decodes.run(client, () -> decode(image)) : image.asIs;
+    }
+
+    /**
+     * As {@link #finish(CheckedImage, String)}, without blocking: the decode runs on the decode queue's threads. The
+     * result fails with an {@code overloaded} problem if the queue refuses the image.
+     */
+    public CompletableFuture<PreparedImage> finishLater(CheckedImage image, String client) {
+        return image.needsDecoding() ? decodes.submit(client, () -> decode(image))
+                : CompletableFuture.completedFuture(image.asIs);
+    }
+
+    private PreparedImage decode(CheckedImage image) {
         ImageUpload upload = image.upload;
         Size stored = image.stored;
         Size original = ExifOrientation.transposes(image.orientation)
@@ -101,17 +131,12 @@ public class ImagePreparer {
         // A reader of its own, which reads the header again (microseconds against the decode's tenth of a second):
         // the check's reader is disposed of at once, so none is held while the image waits for a worker thread.
         return withReader(image.format, upload, reader -> {
-            decodes.acquireUninterruptibly();
-            try {
-                BufferedImage upright = ExifOrientation.apply(decodeScaled(reader, stored, upload, image.format),
-                        image.orientation);
-                ImageEncoder.Encoded encoded = ImageEncoder.encode(upright, image.format == ImageFormat.JPEG,
-                        config.jpegQuality());
-                return new PreparedImage(encoded.bytes(), encoded.format(), encoded.width(), encoded.height(),
-                        original.width(), original.height(), upload.bytes().length, true);
-            } finally {
-                decodes.release();
-            }
+            BufferedImage upright = ExifOrientation.apply(decodeScaled(reader, stored, upload, image.format),
+                    image.orientation);
+            ImageEncoder.Encoded encoded = ImageEncoder.encode(upright, image.format == ImageFormat.JPEG,
+                    config.jpegQuality());
+            return new PreparedImage(encoded.bytes(), encoded.format(), encoded.width(), encoded.height(),
+                    original.width(), original.height(), upload.bytes().length, true);
         });
     }
 
@@ -157,6 +182,21 @@ public class ImagePreparer {
                     "'%s' claims %d × %d pixels; the limits are %d pixels on a side and %d pixels in all."
                             .formatted(upload.name(), size.width(), size.height(), config.maxSide(), config.maxPixels()));
         }
+    }
+
+    /**
+     * Refuses an image to be decoded whose file is smaller than any complete one of its declared size: decoders fill
+     * the missing pixels with grey at the full cost of the size, which would make it a cheap way to burn CPU.
+     */
+    private static void checkPlausible(ImageFormat format, Size stored, ImageUpload upload) {
+        long length = upload.bytes().length;
+        MinimumFileSize.of(format, upload.bytes(), stored).ifPresent(minimum -> {
+            if (length < minimum) {
+                throw new ProblemException(ProblemType.UNREADABLE_IMAGE, ("'%s' claims %d × %d pixels in %d bytes; a "
+                        + "complete %s image of that size takes at least %d bytes.").formatted(upload.name(),
+                        stored.width(), stored.height(), length, format.name(), minimum));
+            }
+        });
     }
 
     private static Size headerSize(ImageReader reader, ImageUpload upload, ImageFormat format) {

@@ -1,5 +1,6 @@
 package dev.visionapi.image;
 
+import java.time.Duration;
 import java.util.OptionalInt;
 
 import dev.visionapi.config.ImagesConfig;
@@ -40,5 +41,20 @@ final class DefaultImagesConfig implements ImagesConfig {
     @Override
     public OptionalInt maxConcurrentDecodes() {
         return OptionalInt.empty();
+    }
+
+    @Override
+    public Decode decode() {
+        return new Decode() {
+            @Override
+            public int maxQueued() {
+                return 64;
+            }
+
+            @Override
+            public Duration maxWait() {
+                return Duration.ofSeconds(10);
+            }
+        };
     }
 }

@@ -169,6 +169,29 @@ class ImagePipelineTest {
     }
 
     @Test
+    void aGifWithAHugeLogicalScreenIsRefusedBeforeBedrock() {
+        byte[] screen = TestImageFactory.gif(65_535, 65_535, new TestImageFactory.GifFrame(0, 0, 8, 8));
+        expectRefusedQuickly("screen.gif", screen).body("detail", containsString("65535 × 65535"));
+    }
+
+    @Test
+    void anAnimatedGifWithALaterFrameBeyondTheLongEdgeArrivesAsItsFirstFrame() {
+        byte[] gif = TestImageFactory.gif(8, 8, new TestImageFactory.GifFrame(0, 0, 8, 8),
+                new TestImageFactory.GifFrame(9_000, 0, 8, 8));
+        analyse("wide.gif", gif).statusCode(200).body("images[0].mediaType", equalTo("image/png"));
+        Arrived arrived = arrived();
+        assertThat(arrived.format()).isEqualTo("png");
+        assertThat(arrived.image().getWidth()).isEqualTo(8);
+    }
+
+    @Test
+    void aPngClaimingMorePixelsThanItsBytesCanHoldIsRefusedBeforeDecoding() {
+        byte[] bomb = TestImageFactory.pngBomb(7000, 7000, true);
+        expectRefusedQuickly("cut.png", Arrays.copyOf(bomb, bomb.length / 2))
+                .body("detail", containsString("takes at least"));
+    }
+
+    @Test
     void aTruncatedPngIsUnreadable() {
         byte[] png = TestImages.CAT_PNG;
         byte[] truncated = Arrays.copyOf(png, png.length / 2);

@@ -8,6 +8,7 @@ import java.util.Arrays;
 
 import org.junit.jupiter.api.Test;
 
+import dev.visionapi.image.TestImageFactory.GifFrame;
 import dev.visionapi.problem.ProblemException;
 import dev.visionapi.problem.ProblemType;
 
@@ -85,6 +86,46 @@ class ImagePreparerTest {
 
         assertThatThrownBy(() -> preparer.check(upload(flood))).isInstanceOfSatisfying(ProblemException.class,
                 problem -> assertThat(problem.type()).isEqualTo(ProblemType.UNREADABLE_IMAGE));
+    }
+
+    @Test
+    void aGifIsMeasuredByItsLogicalScreenNotItsFirstFrame() {
+        byte[] screen = TestImageFactory.gif(65_535, 65_535, new GifFrame(0, 0, 8, 8));
+
+        assertThatThrownBy(() -> preparer.check(upload(screen))).isInstanceOfSatisfying(ProblemException.class,
+                problem -> {
+                    assertThat(problem.type()).isEqualTo(ProblemType.UNREADABLE_IMAGE);
+                    assertThat(problem.getMessage()).contains("65535 × 65535");
+                });
+    }
+
+    @Test
+    void everyFrameOfAnAnimatedGifIsMeasured() {
+        byte[] farOut = TestImageFactory.gif(8, 8, new GifFrame(0, 0, 8, 8), new GifFrame(40_000, 0, 8, 8));
+
+        assertThatThrownBy(() -> preparer.check(upload(farOut))).isInstanceOfSatisfying(ProblemException.class,
+                problem -> assertThat(problem.getMessage()).contains("40008 × 8"));
+    }
+
+    @Test
+    void aGifWhoseFramesReachBeyondTheLongEdgeIsNotSentAsItIs() {
+        // Sent as it is, Bedrock would get a GIF wider than its 8000 px: its first frame is sent, converted, instead.
+        byte[] wide = TestImageFactory.gif(8, 8, new GifFrame(0, 0, 8, 8), new GifFrame(8_000, 0, 8, 8));
+        CheckedImage checked = preparer.check(upload(wide));
+
+        assertThat(checked.needsDecoding()).isTrue();
+        PreparedImage prepared = preparer.finish(checked);
+        assertThat(prepared.format()).isEqualTo(ImageFormat.PNG);
+        assertThat(prepared.width()).isEqualTo(8);
+    }
+
+    @Test
+    void aGifWhoseFramesStayOnItsScreenIsSentAsItIs() {
+        byte[] gif = TestImageFactory.gif(100, 100, new GifFrame(0, 0, 8, 8), new GifFrame(50, 50, 50, 50));
+        CheckedImage checked = preparer.check(upload(gif));
+
+        assertThat(checked.needsDecoding()).isFalse();
+        assertThat(preparer.finish(checked).bytes()).isSameAs(gif);
     }
 
     private static ImageUpload upload(byte[] bytes) {

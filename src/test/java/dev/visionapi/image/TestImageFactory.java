@@ -145,11 +145,19 @@ public final class TestImageFactory {
      * deflates a thousandfold.
      */
     public static byte[] pngBomb(int side) {
+        return pngBomb(side, side, false);
+    }
+
+    /**
+     * A PNG of {@code width} × {@code height} black pixels, greyscale or RGB, deflated as far as zlib goes: about a
+     * thousandth of its raw size, as small as a complete PNG of that size can be.
+     */
+    public static byte[] pngBomb(int width, int height, boolean rgb) {
         Deflater deflater = new Deflater(Deflater.BEST_COMPRESSION);
         ByteArrayOutputStream idat = new ByteArrayOutputStream();
-        byte[] row = new byte[side + 1]; // filter byte 0 and the pixels, all zero
+        byte[] row = new byte[width * (rgb ? 3 : 1) + 1]; // filter byte 0 and the pixels, all zero
         byte[] buffer = new byte[64 * 1024];
-        for (int y = 0; y < side; y++) {
+        for (int y = 0; y < height; y++) {
             deflater.setInput(row);
             while (!deflater.needsInput()) {
                 idat.write(buffer, 0, deflater.deflate(buffer));
@@ -160,7 +168,7 @@ public final class TestImageFactory {
             idat.write(buffer, 0, deflater.deflate(buffer));
         }
         deflater.end();
-        return png(side, side, 0, idat.toByteArray());
+        return png(width, height, rgb ? 2 : 0, idat.toByteArray());
     }
 
     /** A PNG whose header claims {@code width} × {@code height} RGB pixels, with no pixel data at all. */
@@ -177,6 +185,67 @@ public final class TestImageFactory {
                 .put((byte) 0);
         gif.put((byte) 8).put((byte) 0x3B);
         return gif.array();
+    }
+
+    /** Where a GIF frame sits on the logical screen, and its size. */
+    public record GifFrame(int left, int top, int width, int height) {
+    }
+
+    /**
+     * A complete GIF, built by hand: a logical screen of the given size with a two-colour global table, and the given
+     * frames, each all black. The LZW data sends a clear code before every pixel, so that every code stays 3 bits.
+     */
+    public static byte[] gif(int screenWidth, int screenHeight, GifFrame... frames) {
+        ByteArrayOutputStream gif = new ByteArrayOutputStream();
+        gif.writeBytes("GIF89a".getBytes(StandardCharsets.US_ASCII));
+        gif.writeBytes(littleEndianShorts(screenWidth, screenHeight));
+        gif.writeBytes(new byte[] {(byte) 0x80, 0, 0}); // global table of 2 colours, background 0, no aspect ratio
+        gif.writeBytes(new byte[] {0, 0, 0, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF});
+        for (GifFrame frame : frames) {
+            gif.write(0x2C);
+            gif.writeBytes(littleEndianShorts(frame.left(), frame.top(), frame.width(), frame.height()));
+            gif.write(0); // no local table, not interlaced
+            gif.write(2); // LZW minimum code size: clear is 4, end 5, codes 3 bits wide
+            byte[] data = lzwOfZeros(frame.width() * frame.height());
+            for (int at = 0; at < data.length; at += 255) {
+                int length = Math.min(255, data.length - at);
+                gif.write(length);
+                gif.write(data, at, length);
+            }
+            gif.write(0);
+        }
+        gif.write(0x3B);
+        return gif.toByteArray();
+    }
+
+    private static byte[] lzwOfZeros(int pixels) {
+        ByteArrayOutputStream packed = new ByteArrayOutputStream();
+        int bits = 0;
+        int count = 0;
+        for (int i = 0; i <= pixels; i++) {
+            int[] codes = i < pixels ? new int[] {4, 0} : new int[] {5};
+            for (int code : codes) {
+                bits |= code << count;
+                count += 3;
+                while (count >= 8) {
+                    packed.write(bits & 0xFF);
+                    bits >>>= 8;
+                    count -= 8;
+                }
+            }
+        }
+        if (count > 0) {
+            packed.write(bits & 0xFF);
+        }
+        return packed.toByteArray();
+    }
+
+    private static byte[] littleEndianShorts(int... values) {
+        ByteBuffer buffer = ByteBuffer.allocate(2 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+        for (int value : values) {
+            buffer.putShort((short) value);
+        }
+        return buffer.array();
     }
 
     /** A JPEG that is nothing but SOI and a baseline SOF0 claiming the given size: a frame header flood. */
