@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
@@ -62,13 +63,13 @@ public class AnalysisService {
     public Uni<Analysis> analyse(AnalysisRequest request, String client) {
         // Handed over, not captured: the pipeline stays reachable while the model answers, the uploads need not.
         Supplier<AnalysisRequest> received = handOver(request);
-        return Uni.createFrom().item(() -> check(received.get()))
+        return unlessCancelled(() -> check(received.get()))
                 .runSubscriptionOn(preparation)
                 .chain(checked -> {
                     Supplier<CheckedAnalysis> handed = handOver(checked);
                     return checked.needsDecoding()
                             ? Uni.createFrom().completionStage(() -> finishLater(handed.get(), client))
-                            : Uni.createFrom().item(() -> finish(handed.get(), client));
+                            : unlessCancelled(() -> finish(handed.get(), client));
                 })
                 .chain(this::answer);
     }
@@ -119,6 +120,28 @@ public class AnalysisService {
         return new PreparedAnalysis(new ModelCall(checked.model(), images, instruction.system(), instruction.prompt(),
                 instruction.schema(), checked.maxTokens(), checked.temperature()), checked.presetId(),
                 instruction.textTemplate().orElse(null), checked.startedNanos());
+    }
+
+    /**
+     * A Uni of {@code work} that skips it when its subscriber has gone (a client that hung up while the work was
+     * queued); a failure after that is dropped quietly, as nobody waits for it (the uploads are deleted by then).
+     */
+    private static <T> Uni<T> unlessCancelled(Supplier<T> work) {
+        return Uni.createFrom().emitter(emitter -> {
+            AtomicBoolean ended = new AtomicBoolean();
+            emitter.onTermination(() -> ended.set(true));
+            if (ended.get()) {
+                return;
+            }
+            T result;
+            try {
+                result = work.get();
+            } catch (RuntimeException e) {
+                emitter.fail(e);
+                return;
+            }
+            emitter.complete(result);
+        });
     }
 
     /** A supplier of {@code value} once, which forgets it when it hands it over. */

@@ -113,9 +113,9 @@ public class AnalysisResource {
         return analyses.analyse(request, clientOf(routing, security))
                 .onItemOrFailure().invoke((analysis, failure) -> {
                     if (failure == null) {
-                        telemetry.succeeded(requestId, summary, analysis, started);
+                        telemetry.succeeded(requestId, keyName(security), summary, analysis, started);
                     } else {
-                        telemetry.failed(requestId, summary, failure, started);
+                        telemetry.failed(requestId, keyName(security), summary, failure, started);
                     }
                 })
                 .map(AnalysisResponse::from);
@@ -139,16 +139,16 @@ public class AnalysisResource {
         try {
             prepared = analyses.prepare(request, clientOf(routing, security));
         } catch (RuntimeException e) {
-            telemetry.failed(requestId, summary, e, started);
+            telemetry.failed(requestId, keyName(security), summary, e, started);
             throw e;
         }
         return analyses.stream(prepared)
                 .onItem().invoke(event -> {
                     if (event instanceof AnalysisEvent.Done done) {
-                        telemetry.succeeded(requestId, summary, done.analysis(), started);
+                        telemetry.succeeded(requestId, keyName(security), summary, done.analysis(), started);
                     }
                 })
-                .onFailure().invoke(failure -> telemetry.failed(requestId, summary, failure, started))
+                .onFailure().invoke(failure -> telemetry.failed(requestId, keyName(security), summary, failure, started))
                 .map(event -> event instanceof AnalysisEvent.Done done
                         ? sseEvent(sse, "done", AnalysisResponse.from(done.analysis()))
                         : sseEvent(sse, "delta", new TextDelta(((AnalysisEvent.Delta) event).text())))
@@ -229,14 +229,20 @@ public class AnalysisResource {
         });
     }
 
+    /** The name of the request's API key for the log, or null when keys are off. */
+    private static String keyName(SecurityContext security) {
+        Principal key = security.getUserPrincipal();
+        return key == null || key.getName().isEmpty() ? null : key.getName();
+    }
+
     /**
      * Who shares the image decode queue fairly with the others: the API key's name when keys are on, else the client
      * address (the proxy's, unless {@code quarkus.http.proxy.proxy-address-forwarding} is set).
      */
     private static String clientOf(RoutingContext routing, SecurityContext security) {
-        Principal key = security.getUserPrincipal();
-        if (key != null && !key.getName().isEmpty()) {
-            return "key " + key.getName();
+        String key = keyName(security);
+        if (key != null) {
+            return "key " + key;
         }
         SocketAddress address = routing.request().remoteAddress();
         return "address " + (address == null ? "" : address.hostAddress());

@@ -43,7 +43,7 @@ public class AnalysisTelemetry {
                 .description("Analyses under way").register(registry);
     }
 
-    public void succeeded(String requestId, AnalysisRequest.Summary request, Analysis analysis, long startedNanos) {
+    public void succeeded(String requestId, String apiKey, AnalysisRequest.Summary request, Analysis analysis, long startedNanos) {
         String preset = presetTag(request);
         String model = analysis.model().id();
         long nanos = System.nanoTime() - startedNanos;
@@ -64,12 +64,12 @@ public class AnalysisTelemetry {
                         .increment();
             }
         }
-        LOG.infof("analysis requestId=%s preset=%s model=%s images=%d inputTokens=%s outputTokens=%s latencyMs=%d "
-                + "outcome=ok", requestId, preset, model, analysis.images().size(), usage.inputTokens(),
+        LOG.infof("analysis requestId=%s%s preset=%s model=%s images=%d inputTokens=%s outputTokens=%s latencyMs=%d "
+                + "outcome=ok", requestId, key(apiKey), preset, model, analysis.images().size(), usage.inputTokens(),
                 usage.outputTokens(), TimeUnit.NANOSECONDS.toMillis(nanos));
     }
 
-    public void failed(String requestId, AnalysisRequest.Summary request, Throwable failure, long startedNanos) {
+    public void failed(String requestId, String apiKey, AnalysisRequest.Summary request, Throwable failure, long startedNanos) {
         String preset = presetTag(request);
         String model = request.model().filter(models::isAllowed)
                 .orElse(request.model().isPresent() ? OTHER : models.defaultModel().id());
@@ -80,8 +80,13 @@ public class AnalysisTelemetry {
             Counter.builder("bedrock.errors").description("Bedrock failures by kind").tags("type", outcome)
                     .register(registry).increment();
         }
-        LOG.infof("analysis requestId=%s preset=%s model=%s images=%d latencyMs=%d outcome=%s", requestId, preset,
-                model, request.imageCount(), TimeUnit.NANOSECONDS.toMillis(nanos), outcome);
+        LOG.infof("analysis requestId=%s%s preset=%s model=%s images=%d latencyMs=%d outcome=%s", requestId,
+                key(apiKey), preset, model, request.imageCount(), TimeUnit.NANOSECONDS.toMillis(nanos), outcome);
+    }
+
+    /** The key's name for the log line (never the key); the line is written on an SDK thread, without the MDC. */
+    private static String key(String apiKey) {
+        return apiKey == null ? "" : " apiKey=" + apiKey;
     }
 
     private void count(String preset, String model, String outcome, long nanos) {

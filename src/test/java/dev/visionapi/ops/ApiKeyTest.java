@@ -17,6 +17,8 @@ import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
+import jakarta.inject.Inject;
+
 import org.junit.jupiter.api.Test;
 
 import dev.visionapi.bedrock.emulator.BedrockEmulatorResource;
@@ -128,6 +130,40 @@ class ApiKeyTest {
     void theRateLimitCountsByTheIdentitysName() {
         Reply refused = firstRefusal(9, () -> RawRequest.get("/v1/models").sendTo(server));
         assertThat(refused.status()).isEqualTo(429);
+    }
+
+    @Inject
+    ApiKeys keys;
+
+    @Test
+    void theAnalysisLogLineNamesTheKeyButNeverShowsIt() {
+        List<String> lines = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                lines.add(String.format(record.getMessage(), record.getParameters()));
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger logger = Logger.getLogger("dev.visionapi.analysis");
+        logger.addHandler(capture);
+        try {
+            given().header("X-API-Key", "k-delta-2b7e").header(RequestIds.HEADER, "keyed-log-1")
+                    .multiPart("sample", "cat-chelsea").multiPart("preset", "caption")
+                    .when().post("/v1/analyses").then().statusCode(200);
+        } finally {
+            logger.removeHandler(capture);
+        }
+        String name = keys.nameOf("k-delta-2b7e").orElseThrow();
+        assertThat(lines).filteredOn(line -> line.contains("requestId=keyed-log-1")).singleElement()
+                .satisfies(line -> assertThat(line).contains("apiKey=" + name).doesNotContain("k-delta-2b7e"));
     }
 
     @Test
