@@ -8,6 +8,7 @@ public enum ProblemType {
     INVALID_REQUEST("invalid-request", 400, "Invalid request"),
     MODEL_REJECTED_REQUEST("model-rejected-request", 400, "The model rejected the request"),
     UNAUTHORIZED("unauthorized", 401, "API key missing or not valid"),
+    CROSS_SITE_REQUEST("cross-site-request", 403, "Cross-site request refused"),
     NOT_FOUND("not-found", 404, "Not found"),
     REQUEST_TIMEOUT("request-timeout", 408, "Request timeout"),
     PAYLOAD_TOO_LARGE("payload-too-large", 413, "Request too large"),
