@@ -30,7 +30,8 @@ public class ModelResource {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(operationId = "listModels", summary = "List models", description = "The models a request may name in its 'model' field, the default first.")
+    @Operation(operationId = "listModels", summary = "List models",
+            description = "The models a request may name in its 'model' field, the default first.")
     public List<ModelInfo> list() {
         return models.allowed().stream().map(model -> ModelInfo.from(model, model.equals(models.defaultModel()))).toList();
     }

@@ -35,7 +35,8 @@ public class PresetResource {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(operationId = "listPresets", summary = "List presets", description = "The ready-made tasks a request can name in its 'preset' field.")
+    @Operation(operationId = "listPresets", summary = "List presets",
+            description = "The ready-made tasks a request can name in its 'preset' field.")
     public Collection<Preset> list() {
         return presets.all();
     }
@@ -43,7 +44,8 @@ public class PresetResource {
     @GET
     @Path("/{id}")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(operationId = "getPreset", summary = "Get a preset", description = "One preset, with the JSON Schema of its answer when it has one.")
+    @Operation(operationId = "getPreset", summary = "Get a preset",
+            description = "One preset, with the JSON Schema of its answer when it has one.")
     @APIResponse(responseCode = "200", description = "The preset")
     @APIResponse(responseCode = "404", description = "No preset has this ID ('not-found')")
     public Preset get(@RestPath String id) {

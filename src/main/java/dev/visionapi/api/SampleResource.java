@@ -39,7 +39,8 @@ public class SampleResource {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(operationId = "listSamples", summary = "List sample images", description = "Built-in images a request can name in its 'sample' field.")
+    @Operation(operationId = "listSamples", summary = "List sample images",
+            description = "Built-in images a request can name in its 'sample' field.")
     public List<SampleInfo> list() {
         return samples.all().stream().map(SampleInfo::from).toList();
     }
@@ -48,7 +49,8 @@ public class SampleResource {
     // error type (application/problem+json) or */*, and a 406 for a picture helps no one.
     @GET
     @Path("/{id}")
-    @Operation(operationId = "getSample", summary = "Get a sample image", description = "The image's bytes.")
+    @Operation(operationId = "getSample", summary = "Get a sample image",
+            description = "The image's bytes, in its own media type whatever the request's Accept says.")
     @APIResponse(responseCode = "200", description = "The image",
             content = {@Content(mediaType = "image/png", schema = @Schema(type = SchemaType.STRING, format = "binary")),
                 @Content(mediaType = "image/jpeg", schema = @Schema(type = SchemaType.STRING, format = "binary"))})

@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -35,11 +36,17 @@ class CodePointLengthTest {
 
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
+    @BeforeEach
+    void answerAsBedrockDoes() {
+        bedrock().reset(); // whatever a test class before this one scripted
+    }
+
     @Test
     void aPromptOfTenThousandEmojiIsAccepted() throws Exception {
         String prompt = ROCKET.repeat(AnalysisForm.MAX_PROMPT_LENGTH);
 
-        HttpResponse<String> response = post(new MultipartBody().field("sample", "cat-chelsea").field("prompt", prompt));
+        HttpResponse<String> response = post(new MultipartBody().field("sample", "cat-chelsea")
+                .field("prompt", prompt));
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         assertThat(bedrock().lastCall().prompt()).isEqualTo(prompt);

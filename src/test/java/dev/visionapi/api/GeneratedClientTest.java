@@ -1,5 +1,6 @@
 package dev.visionapi.api;
 
+import static dev.visionapi.bedrock.emulator.BedrockEmulatorResource.bedrock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.tuple;
@@ -59,6 +60,7 @@ class GeneratedClientTest {
 
     @BeforeEach
     void client() {
+        bedrock().reset(); // the emulator answers as Bedrock does, whatever a test class before this one scripted
         client = new ApiClient();
         client.updateBaseUri(service.toString().replaceAll("/$", ""));
         client.setReadTimeout(Duration.ofSeconds(30));
@@ -119,8 +121,9 @@ class GeneratedClientTest {
 
     @Test
     void analyseASampleWithAPreset() throws ApiException {
-        ApiResponse<Analysis> answer = new AnalysesApi(client).analyseWithHttpInfo(List.of() /* the client needs a list, even an empty one */, "cat-chelsea", "caption",
-                null, null, null, null, null, null, null, null);
+        // The generated client needs a list of images, even an empty one.
+        ApiResponse<Analysis> answer = new AnalysesApi(client).analyseWithHttpInfo(List.of(), "cat-chelsea",
+                "caption", null, null, null, null, null, null, null, null);
 
         // The client's Accept lists application/json and text/event-stream alike: the service answers with JSON.
         assertThat(answer.getHeaders().get("Content-Type")).singleElement().asString().startsWith("application/json");

@@ -81,8 +81,10 @@ class OpenApiDocumentTest {
                     .isEqualTo("[{\"bearerKey\":[]},{\"apiKeyHeader\":[]}]");
             assertThat(spec.path("responses").has("401")).as(operation + " 401").isTrue();
             assertThat(spec.path("responses").has("429")).as(operation + " 429").isTrue();
-            assertThat(spec.path("responses").has("403")).as(operation + " 403").isEqualTo(entry.getKey().equals("post"));
-            assertThat(spec.at("/responses/429/headers/Retry-After").isObject()).as(operation + " Retry-After").isTrue();
+            assertThat(spec.path("responses").has("403")).as(operation + " 403")
+                    .isEqualTo(entry.getKey().equals("post"));
+            assertThat(spec.at("/responses/429/headers/Retry-After").isObject()).as(operation + " Retry-After")
+                    .isTrue();
             spec.path("responses").fields().forEachRemaining(response -> {
                 if (response.getKey().startsWith("4") || response.getKey().startsWith("5")) {
                     assertThat(response.getValue().at("/content/application~1problem+json/schema/$ref").asText())
