@@ -54,7 +54,8 @@ public class PromptResolver {
                 throw invalid("Preset '%s' needs the '%s' field: %s"
                         .formatted(preset.id(), parameter.name(), parameter.description()));
             }
-            if (value.length() > parameter.maxLength()) {
+            // In code points, as the document's maxLength counts them: an emoji is one character, not two.
+            if (value.codePointCount(0, value.length()) > parameter.maxLength()) {
                 throw invalid("Field '%s' is longer than %d characters.".formatted(parameter.name(), parameter.maxLength()));
             }
             values.put(parameter.name(), PromptTemplate.inline(value));

@@ -7,7 +7,6 @@ import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.Size;
 
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -19,12 +18,15 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
  * The multipart form of {@code POST /v1/analyses}, read by the REST layer (files into the uploads directory, text
  * fields in memory) and checked by Bean Validation. Fields the form does not know are ignored. The examples make one
  * valid request whatever the configuration (a sample with a preset, no image, prompt or model), which Swagger UI's
- * "Try it out" can send as it is.
+ * "Try it out" can send as it is. The preset parameters' maxLength is that of the built-in presets
+ * ({@code presets.json}), which check them when they fill their prompt.
  */
-@Schema(name = "AnalysisForm")
+@Schema(name = "AnalysisForm", description = "The analysis request. Send exactly one of 'preset' and 'prompt', and "
+        + "either one or more 'image' files or one 'sample' ID (not both). Lengths are counted in characters "
+        + "(Unicode code points).")
 public class AnalysisForm {
 
-    /** Longest free prompt, in characters. */
+    /** Longest free prompt, in characters (code points). */
     public static final int MAX_PROMPT_LENGTH = 10_000;
 
     // Documented as files (java.io.File is a binary string to OpenAPI), which Swagger UI offers to upload.
@@ -35,27 +37,27 @@ public class AnalysisForm {
     @RestForm("image")
     public List<FileUpload> images = List.of();
 
-    @Size(max = 100)
+    @MaxCodePoints(100)
     @Schema(description = "ID of a built-in sample image (GET /v1/samples), instead of uploading one",
-            examples = "cat-chelsea")
+            maxLength = 100, examples = "cat-chelsea")
     @RestForm
     public String sample;
 
-    @Size(max = 100)
+    @MaxCodePoints(100)
     @Schema(description = "ID of a preset (GET /v1/presets). Send exactly one of 'preset' or 'prompt'.",
-            examples = "caption")
+            maxLength = 100, examples = "caption")
     @RestForm
     public String preset;
 
-    @Size(max = MAX_PROMPT_LENGTH)
+    @MaxCodePoints(MAX_PROMPT_LENGTH)
     @Schema(description = "Your own instruction for the model, up to 10,000 characters. "
             + "Send exactly one of 'preset' or 'prompt'.", maxLength = MAX_PROMPT_LENGTH)
     @RestForm
     public String prompt;
 
-    @Size(max = 200)
+    @MaxCodePoints(200)
     @Schema(description = "Model or inference-profile ID; must be one the service allows (GET /v1/models). "
-            + "Default: the configured model.")
+            + "Default: the configured model.", maxLength = 200)
     @RestForm
     public String model;
 
@@ -74,22 +76,22 @@ public class AnalysisForm {
     public Double temperature;
 
     @Schema(description = "Preset parameter of 'question': the question to answer about the image",
-            examples = "How many people are in the picture?")
+            maxLength = 2000, examples = "How many people are in the picture?")
     @RestForm
     public String question;
 
     @Schema(description = "Preset parameter of 'translation': the target language", defaultValue = "French",
-            examples = "German")
+            maxLength = 50, examples = "German")
     @RestForm
     public String language;
 
     @Schema(description = "Preset parameter of 'content-match': the text the image should match",
-            examples = "Red leather ankle boots with a block heel")
+            maxLength = 2000, examples = "Red leather ankle boots with a block heel")
     @RestForm
     public String text;
 
     @Schema(description = "Preset parameter of 'classification': comma-separated categories",
-            defaultValue = "People, Food, Other", examples = "Cat, Dog, Bird")
+            defaultValue = "People, Food, Other", maxLength = 500, examples = "Cat, Dog, Bird")
     @RestForm
     public String categories;
 }

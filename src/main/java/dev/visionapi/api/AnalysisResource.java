@@ -22,10 +22,13 @@ import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import org.jboss.resteasy.reactive.multipart.FileUpload;
@@ -53,8 +56,26 @@ import io.vertx.ext.web.RoutingContext;
 
 @Path("/v1/analyses")
 @RolesAllowed(ApiKeys.ROLE)
-@Tag(name = "Analyses")
+@Tag(name = ApiDocument.ANALYSES)
+@SecurityRequirement(name = ApiDocument.BEARER)
+@SecurityRequirement(name = ApiDocument.API_KEY_HEADER)
 public class AnalysisResource {
+
+    private static final String EVENT_STREAM_EXAMPLE = """
+            event: delta
+            data: {"text":"A tabby cat"}
+
+            event: delta
+            data: {"text":" on a windowsill."}
+
+            event: done
+            data: {"id":"0f8e2c5a-3b7d-4e61-9a0c-2d4f6b8e1a37","model":"us.anthropic.claude-sonnet-4-5-20250929-v1:0",\
+            "preset":"caption","text":"A tabby cat on a windowsill.","data":null,"stopReason":"end_turn",\
+            "usage":{"inputTokens":1612,"outputTokens":11,"totalTokens":1623,"estimatedCostUsd":0.005001},\
+            "latencyMs":1830,"images":[{"mediaType":"image/png","width":451,"height":300,"originalWidth":451,\
+            "originalHeight":300,"sizeBytes":224107,"originalSizeBytes":224107,"resized":false,"estimatedTokens":180}]}
+
+            """;
 
     private final AnalysisService analyses;
     private final SampleCatalog samples;
@@ -74,10 +95,12 @@ public class AnalysisResource {
     @POST
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Analyse images",
+    @Operation(operationId = "analyse", summary = "Analyse images",
             description = """
                     Sends one or more images with a preset or your own prompt to a vision model on Amazon Bedrock \
                     and returns its answer with the token usage.
+
+                    Send exactly one of 'preset' and 'prompt', and either 'image' files or one 'sample' ID.
 
                     Images are recognised by their content: PNG, JPEG, GIF and WebP are sent as they are when their \
                     long edge is at most 1568 px and they are at most 3.75 MB; larger ones, EXIF-rotated JPEGs, BMP \
@@ -86,21 +109,40 @@ public class AnalysisResource {
 
                     Limits (configurable): at most 20 images, each at most 20 MiB (413) and at most 50 megapixels \
                     and 30,000 px on a side (422, checked from the header before decoding); the whole request at \
-                    most 100 MiB (413).""")
-    @APIResponse(responseCode = "200", description = "The model's answer")
-    @APIResponse(responseCode = "400", description = "Invalid request: missing image, neither or both of preset and "
-            + "prompt, unknown preset or sample, missing preset parameter, out-of-range value, model not allowed")
-    @APIResponse(responseCode = "408", description = "The request body stopped arriving")
-    @APIResponse(responseCode = "413", description = "An image or the whole request is too large")
-    @APIResponse(responseCode = "415", description = "Not multipart/form-data, or an image is not PNG, JPEG, GIF, WebP, "
-            + "BMP or TIFF")
-    @APIResponse(responseCode = "422", description = "An image is damaged, truncated, or has more pixels than allowed")
-    @APIResponse(responseCode = "429", description = "This client address has as many analyses under way as it may; "
-            + "see Retry-After")
-    @APIResponse(responseCode = "502", description = "Bedrock failed in a way the client cannot fix")
-    @APIResponse(responseCode = "503", description = "The service is at its in-flight or upload-memory limit, or "
-            + "Bedrock keeps throttling or is unavailable; see Retry-After")
-    @APIResponse(responseCode = "504", description = "Bedrock did not answer within the deadline")
+                    most 100 MiB (413).
+
+                    With 'Accept: text/event-stream' the answer is streamed as Server-Sent Events: 'delta' events \
+                    with the text as it is generated, then one 'done' event with the whole analysis, or one 'error' \
+                    event with a problem when the analysis fails after the stream began. A request that fails \
+                    before the stream begins gets an ordinary problem response.""")
+    @APIResponse(responseCode = "200", description = "The model's answer", content = {
+        @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AnalysisResponse.class)),
+        @Content(mediaType = MediaType.SERVER_SENT_EVENTS, schema = @Schema(type = SchemaType.STRING,
+                description = """
+                        Server-Sent Events, sent when the request's Accept is text/event-stream. Each event has a \
+                        name and one JSON 'data' line: 'delta' events carry the next piece of the answer's text \
+                        as {"text": "..."}; then exactly one 'done' event carries the whole analysis (the Analysis \
+                        schema), or one 'error' event a problem (the Problem schema) when the analysis failed \
+                        after the stream began."""),
+                examples = @ExampleObject(name = "caption", summary = "A streamed caption",
+                        value = EVENT_STREAM_EXAMPLE))})
+    @APIResponse(responseCode = "400", description = "Invalid request ('invalid-request'): missing image, neither or "
+            + "both of preset and prompt, unknown preset or sample, missing preset parameter, out-of-range value, "
+            + "model not allowed; or the model refused the request ('model-rejected-request')")
+    @APIResponse(responseCode = "408", description = "The request body stopped arriving ('request-timeout')")
+    @APIResponse(responseCode = "413", description = "An image or the whole request is too large ('payload-too-large')")
+    @APIResponse(responseCode = "415", description = "Not multipart/form-data, or an image is not PNG, JPEG, GIF, "
+            + "WebP, BMP or TIFF ('unsupported-media-type')")
+    @APIResponse(responseCode = "422", description = "An image is damaged, truncated, or has more pixels than allowed "
+            + "('unreadable-image')")
+    @APIResponse(responseCode = "429", description = "This API key has made as many requests this minute as it may, "
+            + "or this client address has as many analyses under way as it may ('rate-limited'); see Retry-After")
+    @APIResponse(responseCode = "502", description = "Bedrock failed in a way the client cannot fix "
+            + "('bedrock-access-denied', 'model-unavailable', 'bedrock-failed', 'model-output-invalid')")
+    @APIResponse(responseCode = "503", description = "The service is at its in-flight or upload-memory limit "
+            + "('overloaded'), or Bedrock keeps throttling ('bedrock-throttled') or is unavailable "
+            + "('bedrock-unavailable'); see Retry-After")
+    @APIResponse(responseCode = "504", description = "Bedrock did not answer within the deadline ('bedrock-timeout')")
     @RequestBody(required = true, content = @Content(mediaType = MediaType.MULTIPART_FORM_DATA,
             schema = @Schema(implementation = AnalysisForm.class)))
     public Uni<AnalysisResponse> analyse(@Valid @BeanParam AnalysisForm form, @Context RoutingContext routing,

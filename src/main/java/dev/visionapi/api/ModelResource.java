@@ -9,6 +9,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import dev.visionapi.bedrock.ModelCatalog;
@@ -16,7 +17,9 @@ import dev.visionapi.security.ApiKeys;
 
 @Path("/v1/models")
 @RolesAllowed(ApiKeys.ROLE)
-@Tag(name = "Models")
+@Tag(name = ApiDocument.MODELS)
+@SecurityRequirement(name = ApiDocument.BEARER)
+@SecurityRequirement(name = ApiDocument.API_KEY_HEADER)
 public class ModelResource {
 
     private final ModelCatalog models;
@@ -27,7 +30,8 @@ public class ModelResource {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "List models", description = "The models a request may name in its 'model' field, the default first.")
+    @Operation(operationId = "listModels", summary = "List models",
+            description = "The models a request may name in its 'model' field, the default first.")
     public List<ModelInfo> list() {
         return models.allowed().stream().map(model -> ModelInfo.from(model, model.equals(models.defaultModel()))).toList();
     }

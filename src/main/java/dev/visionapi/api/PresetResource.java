@@ -10,6 +10,7 @@ import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestPath;
 
@@ -21,7 +22,9 @@ import dev.visionapi.security.ApiKeys;
 
 @Path("/v1/presets")
 @RolesAllowed(ApiKeys.ROLE)
-@Tag(name = "Presets")
+@Tag(name = ApiDocument.PRESETS)
+@SecurityRequirement(name = ApiDocument.BEARER)
+@SecurityRequirement(name = ApiDocument.API_KEY_HEADER)
 public class PresetResource {
 
     private final PresetCatalog presets;
@@ -32,7 +35,8 @@ public class PresetResource {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "List presets", description = "The ready-made tasks a request can name in its 'preset' field.")
+    @Operation(operationId = "listPresets", summary = "List presets",
+            description = "The ready-made tasks a request can name in its 'preset' field.")
     public Collection<Preset> list() {
         return presets.all();
     }
@@ -40,9 +44,10 @@ public class PresetResource {
     @GET
     @Path("/{id}")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Get a preset", description = "One preset, with the JSON Schema of its answer when it has one.")
+    @Operation(operationId = "getPreset", summary = "Get a preset",
+            description = "One preset, with the JSON Schema of its answer when it has one.")
     @APIResponse(responseCode = "200", description = "The preset")
-    @APIResponse(responseCode = "404", description = "No preset has this ID")
+    @APIResponse(responseCode = "404", description = "No preset has this ID ('not-found')")
     public Preset get(@RestPath String id) {
         return presets.find(id)
                 .orElseThrow(() -> new ProblemException(ProblemType.NOT_FOUND, "No preset has the ID '%s'.".formatted(id)));

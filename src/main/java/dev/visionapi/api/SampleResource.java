@@ -14,6 +14,7 @@ import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestPath;
 
@@ -25,7 +26,9 @@ import dev.visionapi.security.ApiKeys;
 
 @Path("/v1/samples")
 @RolesAllowed(ApiKeys.ROLE)
-@Tag(name = "Samples")
+@Tag(name = ApiDocument.SAMPLES)
+@SecurityRequirement(name = ApiDocument.BEARER)
+@SecurityRequirement(name = ApiDocument.API_KEY_HEADER)
 public class SampleResource {
 
     private final SampleCatalog samples;
@@ -36,19 +39,22 @@ public class SampleResource {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "List sample images", description = "Built-in images a request can name in its 'sample' field.")
+    @Operation(operationId = "listSamples", summary = "List sample images",
+            description = "Built-in images a request can name in its 'sample' field.")
     public List<SampleInfo> list() {
         return samples.all().stream().map(SampleInfo::from).toList();
     }
 
+    // No @Produces: the image is served whatever the Accept header says. Generated clients send the operation's
+    // error type (application/problem+json) or */*, and a 406 for a picture helps no one.
     @GET
     @Path("/{id}")
-    @Produces({"image/png", "image/jpeg"})
-    @Operation(summary = "Get a sample image", description = "The image's bytes.")
+    @Operation(operationId = "getSample", summary = "Get a sample image",
+            description = "The image's bytes, in its own media type whatever the request's Accept says.")
     @APIResponse(responseCode = "200", description = "The image",
             content = {@Content(mediaType = "image/png", schema = @Schema(type = SchemaType.STRING, format = "binary")),
                 @Content(mediaType = "image/jpeg", schema = @Schema(type = SchemaType.STRING, format = "binary"))})
-    @APIResponse(responseCode = "404", description = "No sample has this ID")
+    @APIResponse(responseCode = "404", description = "No sample has this ID ('not-found')")
     public Response get(@RestPath String id) {
         Sample sample = samples.find(id)
                 .orElseThrow(() -> new ProblemException(ProblemType.NOT_FOUND, "No sample has the ID '%s'.".formatted(id)));
