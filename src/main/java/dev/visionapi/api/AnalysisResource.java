@@ -133,14 +133,15 @@ public class AnalysisResource {
     @APIResponse(responseCode = "413", description = "An image or the whole request is too large ('payload-too-large')")
     @APIResponse(responseCode = "415", description = "Not multipart/form-data, or an image is not PNG, JPEG, GIF, "
             + "WebP, BMP or TIFF ('unsupported-media-type')")
-    @APIResponse(responseCode = "422", description = "An image is damaged, truncated, or has more pixels than allowed "
-            + "('unreadable-image')")
-    @APIResponse(responseCode = "429", description = "This API key has made as many requests this minute as it may, "
-            + "or this client address has as many analyses under way as it may ('rate-limited'); see Retry-After")
+    @APIResponse(responseCode = "422", description = "An image is damaged, truncated, has more pixels than allowed, "
+            + "or is smaller than any complete image of its declared size ('unreadable-image')")
+    @APIResponse(responseCode = "429", description = "This API key has used up its request rate, or this client "
+            + "address has sent too many wrong keys or has as many analyses under way as it may ('rate-limited'); "
+            + "see Retry-After")
     @APIResponse(responseCode = "502", description = "Bedrock failed in a way the client cannot fix "
             + "('bedrock-access-denied', 'model-unavailable', 'bedrock-failed', 'model-output-invalid')")
-    @APIResponse(responseCode = "503", description = "The service is at its in-flight or upload-memory limit "
-            + "('overloaded'), or Bedrock keeps throttling ('bedrock-throttled') or is unavailable "
+    @APIResponse(responseCode = "503", description = "The service is at its in-flight or upload-memory limit, or "
+            + "its image decode queue is full or an image waited too long for it ('overloaded'), or Bedrock keeps throttling ('bedrock-throttled') or is unavailable "
             + "('bedrock-unavailable'); see Retry-After")
     @APIResponse(responseCode = "504", description = "Bedrock did not answer within the deadline ('bedrock-timeout')")
     @RequestBody(required = true, content = @Content(mediaType = MediaType.MULTIPART_FORM_DATA,

@@ -54,7 +54,8 @@ public record AnalysisResponse(
             @Schema(description = "Height of the upload in pixels, upright") int originalHeight,
             @Schema(description = "Size in bytes, as sent") int sizeBytes,
             @Schema(description = "Size of the upload in bytes") long originalSizeBytes,
-            @Schema(description = "Whether the service changed the bytes (scaled, turned upright or re-encoded)") boolean resized,
+            @Schema(description = "Whether the service changed the pixels (scaled, turned upright or re-encoded); "
+                    + "metadata is stripped either way") boolean resized,
             @Schema(description = "Input tokens the image is likely to cost: width × height / 750") long estimatedTokens) {
 
         static ImageInfo from(ImageSummary image) {

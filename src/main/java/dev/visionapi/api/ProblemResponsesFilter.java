@@ -57,7 +57,8 @@ public class ProblemResponsesFilter implements OASFilter {
         if (operation.getSecurity() != null && !operation.getSecurity().isEmpty()) {
             addIfAbsent(responses, "401", "The service requires an API key and the request has none or one it "
                     + "does not know ('" + slug(ProblemType.UNAUTHORIZED) + "')");
-            addIfAbsent(responses, "429", "This API key has made as many requests this minute as it may ('"
+            addIfAbsent(responses, "429", "This API key has used up its request rate, or this client address "
+                    + "has sent too many wrong keys ('"
                     + slug(ProblemType.RATE_LIMITED) + "'); see Retry-After");
         }
         if (method == PathItem.HttpMethod.POST) {

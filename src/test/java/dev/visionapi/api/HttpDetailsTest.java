@@ -73,7 +73,7 @@ class HttpDetailsTest {
         String run = "inv" + UUID.randomUUID().toString().substring(0, 8);
         for (int i = 0; i < 40; i++) {
             given().put("/v1/samples/" + run + "-put-" + i).then().statusCode(405);
-            given().accept("text/csv").get("/v1/samples/" + run + "-csv-" + i).then().statusCode(406);
+            given().accept("text/csv").get("/v1/presets/" + run + "-csv-" + i).then().statusCode(406);
             given().options("/v1/samples/" + run + "-options-" + i).then().statusCode(equalTo(200));
             given().delete("/v1/" + run + "-delete-" + i).then().statusCode(404);
         }
