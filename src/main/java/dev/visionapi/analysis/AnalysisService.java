@@ -126,7 +126,7 @@ public class AnalysisService {
      * A Uni of {@code work} that skips it when its subscriber has gone (a client that hung up while the work was
      * queued); a failure after that is dropped quietly, as nobody waits for it (the uploads are deleted by then).
      */
-    private static <T> Uni<T> unlessCancelled(Supplier<T> work) {
+    static <T> Uni<T> unlessCancelled(Supplier<T> work) {
         return Uni.createFrom().emitter(emitter -> {
             AtomicBoolean ended = new AtomicBoolean();
             emitter.onTermination(() -> ended.set(true));
