@@ -2,6 +2,7 @@ package dev.visionapi.api;
 
 import java.security.Principal;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +10,7 @@ import java.util.Optional;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -100,7 +102,7 @@ public class AnalysisResource {
                     Sends one or more images with a preset or your own prompt to a vision model on Amazon Bedrock \
                     and returns its answer with the token usage.
 
-                    Send exactly one of 'preset' and 'prompt', and either 'image' files or one 'sample' ID.
+                    Send exactly one of 'preset' and 'prompt', and either 'image' files or one 'sample' ID. The same                     request can be sent as JSON (Content-Type: application/json), with each image inline in base64                     or a sample ID; its validation errors name JSON paths such as 'images[2]'.
 
                     Images are recognised by their content: PNG, JPEG, GIF and WebP are sent as they are when their \
                     long edge is at most 1568 px and they are at most 3.75 MB; larger ones, EXIF-rotated JPEGs, BMP \
@@ -131,7 +133,7 @@ public class AnalysisResource {
             + "model not allowed; or the model refused the request ('model-rejected-request')")
     @APIResponse(responseCode = "408", description = "The request body stopped arriving ('request-timeout')")
     @APIResponse(responseCode = "413", description = "An image or the whole request is too large ('payload-too-large')")
-    @APIResponse(responseCode = "415", description = "Not multipart/form-data, or an image is not PNG, JPEG, GIF, "
+    @APIResponse(responseCode = "415", description = "Neither multipart/form-data nor JSON, or an image is not PNG, JPEG, GIF, "
             + "WebP, BMP or TIFF ('unsupported-media-type')")
     @APIResponse(responseCode = "422", description = "An image is damaged, truncated, has more pixels than allowed, "
             + "or is smaller than any complete image of its declared size ('unreadable-image')")
@@ -144,13 +146,29 @@ public class AnalysisResource {
             + "its image decode queue is full or an image waited too long for it ('overloaded'), or Bedrock keeps throttling ('bedrock-throttled') or is unavailable "
             + "('bedrock-unavailable'); see Retry-After")
     @APIResponse(responseCode = "504", description = "Bedrock did not answer within the deadline ('bedrock-timeout')")
-    @RequestBody(required = true, content = @Content(mediaType = MediaType.MULTIPART_FORM_DATA,
-            schema = @Schema(implementation = AnalysisForm.class)))
+    @RequestBody(required = true, content = {
+        @Content(mediaType = MediaType.MULTIPART_FORM_DATA, schema = @Schema(implementation = AnalysisForm.class)),
+        @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AnalysisBody.class))})
     public Uni<AnalysisResponse> analyse(@Valid @BeanParam AnalysisForm form, @Context RoutingContext routing,
             @Context SecurityContext security) {
-        long started = System.nanoTime();
         AdmissionFilter.bodyReceived(routing);
-        AnalysisRequest request = toRequest(form, routing);
+        return answer(toRequest(form, routing), routing, security);
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(hidden = true) // documented with the form: same operation, chosen by Content-Type
+    // A worker thread: Jackson reads the body, base64 images of up to 20 MiB included, while the method is called.
+    @Blocking
+    public Uni<AnalysisResponse> analyseJson(@Valid @NotNull AnalysisBody body, @Context RoutingContext routing,
+            @Context SecurityContext security) {
+        AdmissionFilter.bodyReceived(routing);
+        return answer(toRequest(body), routing, security);
+    }
+
+    private Uni<AnalysisResponse> answer(AnalysisRequest request, RoutingContext routing, SecurityContext security) {
+        long started = System.nanoTime();
         String requestId = RequestIds.of(routing.request());
         AnalysisRequest.Summary summary = request.summary();
         return analyses.analyse(request, clientOf(routing, security))
@@ -173,9 +191,25 @@ public class AnalysisResource {
     @Blocking
     public Multi<OutboundSseEvent> analyseStreaming(@Valid @BeanParam AnalysisForm form,
             @Context RoutingContext routing, @Context Sse sse, @Context UriInfo uri, @Context SecurityContext security) {
-        long started = System.nanoTime();
         AdmissionFilter.bodyReceived(routing);
-        AnalysisRequest request = toRequest(form, routing);
+        return stream(toRequest(form, routing), routing, sse, uri, security);
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @Operation(hidden = true) // documented with the form's JSON variant: same operation, chosen by Accept
+    @Blocking
+    public Multi<OutboundSseEvent> analyseJsonStreaming(@Valid @NotNull AnalysisBody body,
+            @Context RoutingContext routing, @Context Sse sse, @Context UriInfo uri, @Context SecurityContext security) {
+        AdmissionFilter.bodyReceived(routing);
+        return stream(toRequest(body), routing, sse, uri, security);
+    }
+
+    /** Prepares the analysis on this worker thread, so that its failures are ordinary problems, then streams it. */
+    private Multi<OutboundSseEvent> stream(AnalysisRequest request, RoutingContext routing, Sse sse, UriInfo uri,
+            SecurityContext security) {
+        long started = System.nanoTime();
         String requestId = RequestIds.of(routing.request());
         AnalysisRequest.Summary summary = request.summary();
         PreparedAnalysis prepared;
@@ -233,8 +267,58 @@ public class AnalysisResource {
         if (!uploads.isEmpty()) {
             throw new ProblemException(ProblemType.INVALID_REQUEST, "Send either 'image' files or a 'sample' ID, not both.");
         }
-        return List.of(samples.find(sampleId.get()).orElseThrow(() -> new ProblemException(ProblemType.INVALID_REQUEST,
-                "Unknown sample '%s'. GET /v1/samples lists them.".formatted(sampleId.get()))));
+        return List.of(sample(sampleId.get()));
+    }
+
+    private ImageUpload sample(String id) {
+        return samples.find(id).orElseThrow(() -> new ProblemException(ProblemType.INVALID_REQUEST,
+                "Unknown sample '%s'. GET /v1/samples lists them.".formatted(id)));
+    }
+
+    private AnalysisRequest toRequest(AnalysisBody body) {
+        List<ImageUpload> images = new ArrayList<>(body.images().size());
+        for (int i = 0; i < body.images().size(); i++) {
+            images.add(image(body.images().get(i), "images[" + i + "]"));
+        }
+        Map<String, String> parameters = new HashMap<>();
+        if (body.parameters() != null) {
+            body.parameters().forEach((name, value) -> putIfPresent(parameters, name, value));
+        }
+        return new AnalysisRequest(images, present(body.preset()), present(body.prompt()), present(body.model()),
+                Optional.ofNullable(body.maxTokens()), Optional.ofNullable(body.temperature()), parameters);
+    }
+
+    /** A JSON request's image (validated: exactly one source), named by its JSON path in problems. */
+    private ImageUpload image(AnalysisBody.Image image, String path) {
+        Optional<String> sampleId = present(image.sample());
+        if (sampleId.isPresent()) {
+            return sample(sampleId.get());
+        }
+        String base64 = image.base64();
+        // Four base64 characters carry three bytes: an image over the limit is refused before it is decoded.
+        if (base64.length() / 4L * 3 > maxFileBytes + 2) {
+            throw tooLarge(path);
+        }
+        byte[] bytes;
+        try {
+            bytes = Base64.getDecoder().decode(base64);
+        } catch (IllegalArgumentException e) {
+            throw new ProblemException(ProblemType.INVALID_REQUEST,
+                    "'%s.base64' is not valid base64 (RFC 4648, no line breaks).".formatted(path));
+        }
+        if (bytes.length > maxFileBytes) {
+            throw tooLarge(path);
+        }
+        return new InlineImage(path, bytes);
+    }
+
+    private ProblemException tooLarge(String name) {
+        return new ProblemException(ProblemType.PAYLOAD_TOO_LARGE,
+                "'%s' is larger than %d bytes, the limit per image.".formatted(name, maxFileBytes));
+    }
+
+    /** An image sent inline in a JSON request, decoded. */
+    private record InlineImage(String name, byte[] bytes) implements ImageUpload {
     }
 
     /**
@@ -249,8 +333,7 @@ public class AnalysisResource {
                 continue;
             }
             if (upload.size() > maxFileBytes) {
-                throw new ProblemException(ProblemType.PAYLOAD_TOO_LARGE, "'%s' is larger than %d bytes, the limit per image."
-                        .formatted(upload.fileName(), maxFileBytes));
+                throw tooLarge(upload.fileName());
             }
             uploads.add(new UploadedImage(upload));
         }

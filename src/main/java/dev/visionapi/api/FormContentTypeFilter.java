@@ -24,7 +24,7 @@ public class FormContentTypeFilter {
         MediaType type = request.getMediaType();
         if (type == null) {
             throw new ProblemException(ProblemType.UNSUPPORTED_MEDIA_TYPE,
-                    "The request has no Content-Type; send the form as multipart/form-data.");
+                    "The request has no Content-Type; send multipart/form-data or application/json.");
         }
         if (type.isCompatible(MediaType.MULTIPART_FORM_DATA_TYPE) && isBlank(type.getParameters().get("boundary"))) {
             throw new ProblemException(ProblemType.INVALID_REQUEST,

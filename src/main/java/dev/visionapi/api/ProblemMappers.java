@@ -156,13 +156,24 @@ public class ProblemMappers {
     }
 
     /** The form field a violation is about: the last named node of the path ("analyse.form.maxTokens"). */
+    /**
+     * The field as the client named it: a form field's name, or a JSON body's path such as {@code images[2].base64};
+     * "request" for the body as a whole.
+     */
     private static String field(ConstraintViolation<?> violation) {
-        String name = "request";
+        StringBuilder path = new StringBuilder();
         for (Path.Node node : violation.getPropertyPath()) {
-            if (node.getKind() == ElementKind.PROPERTY || node.getKind() == ElementKind.PARAMETER) {
-                name = node.getName();
+            ElementKind kind = node.getKind();
+            if (kind != ElementKind.PROPERTY && kind != ElementKind.BEAN && kind != ElementKind.CONTAINER_ELEMENT) {
+                continue;
+            }
+            if (node.isInIterable()) {
+                path.append('[').append(node.getIndex() != null ? node.getIndex() : node.getKey()).append(']');
+            }
+            if (kind == ElementKind.PROPERTY) {
+                path.append(path.isEmpty() ? "" : ".").append(node.getName());
             }
         }
-        return name;
+        return path.isEmpty() ? "request" : path.toString();
     }
 }

@@ -199,8 +199,8 @@ class AnalysisValidationTest {
     }
 
     @Test
-    void notMultipart() {
-        expectProblem(given().contentType("application/json").body("{\"preset\":\"caption\"}"), 415,
+    void neitherMultipartNorJson() {
+        expectProblem(given().contentType("application/xml").body("<preset>caption</preset>"), 415,
                 "unsupported-media-type");
     }
 
