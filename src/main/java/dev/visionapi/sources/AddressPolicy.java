@@ -38,12 +38,15 @@ final class AddressPolicy {
             new Block("fec0::/10", "site-local"),
             new Block("ff00::/8", "multicast"));
 
-    /** IPv6 blocks whose addresses carry an IPv4 address in bytes 12 to 15 (6to4 is handled apart). */
+    /**
+     * IPv6 blocks whose addresses carry an IPv4 address in bytes 12 to 15 (6to4 is handled apart). Written as bytes:
+     * Java parses {@code ::ffff:0:0} as the IPv4 address 0.0.0.0.
+     */
     private static final List<Cidr> IPV4_CARRIERS = List.of(
-            Cidr.parse("0:0:0:0:0:ffff:0:0/96"), // IPv4-mapped (Java already turns most of these into IPv4)
-            Cidr.parse("0:0:0:0:ffff:0:0:0/96"), // IPv4-translated
-            Cidr.parse("::/96"),                 // IPv4-compatible (deprecated)
-            Cidr.parse("64:ff9b::/96"));         // NAT64
+            ipv6Prefix96(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff), // IPv4-mapped ::ffff:a.b.c.d
+            ipv6Prefix96(0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0), // IPv4-translated ::ffff:0:a.b.c.d
+            ipv6Prefix96(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),       // IPv4-compatible ::a.b.c.d (deprecated)
+            ipv6Prefix96(0, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0)); // NAT64 64:ff9b::a.b.c.d
     private static final Cidr SIX_TO_FOUR = Cidr.parse("2002::/16");
 
     private final List<Cidr> allowed;
@@ -76,6 +79,14 @@ final class AddressPolicy {
 
     private static Optional<String> internalKind(byte[] address) {
         return INTERNAL.stream().filter(block -> block.cidr().contains(address)).map(Block::kind).findFirst();
+    }
+
+    private static Cidr ipv6Prefix96(int... head) {
+        byte[] network = new byte[16];
+        for (int i = 0; i < head.length; i++) {
+            network[i] = (byte) head[i];
+        }
+        return new Cidr(network, 96);
     }
 
     /** The IPv4 address an IPv6 address stands for, in the forms that route to it. */

@@ -1,5 +1,6 @@
 package dev.visionapi.sources;
 
+import java.net.IDN;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -38,7 +39,7 @@ record SourceUrl(URI uri, boolean https, String host, Optional<InetAddress> lite
         if (uri.getRawUserInfo() != null || (uri.getRawAuthority() != null && uri.getRawAuthority().contains("@"))) {
             throw forbidden(shown + ": URLs with user information (user:password@) are not fetched.");
         }
-        String authorityHost = hostOf(uri);
+        String authorityHost = asciiHost(hostOf(uri));
         if (authorityHost == null || authorityHost.isEmpty()) {
             throw forbidden(shown + ": the URL has no valid host.");
         }
@@ -114,6 +115,18 @@ record SourceUrl(URI uri, boolean https, String host, Optional<InetAddress> lite
         }
         int colon = hostPort.lastIndexOf(':');
         return colon < 0 ? hostPort : hostPort.substring(0, colon);
+    }
+
+    /** An internationalised host name in its ASCII (punycode) form, as it is looked up and named in certificates. */
+    private static String asciiHost(String host) {
+        if (host == null || host.chars().allMatch(c -> c < 0x80)) {
+            return host;
+        }
+        try {
+            return IDN.toASCII(host, IDN.USE_STD3_ASCII_RULES);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     private static InetAddress parseLiteral(String literal, String shown) {
