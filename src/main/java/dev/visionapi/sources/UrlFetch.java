@@ -164,7 +164,8 @@ final class UrlFetch {
         }
         if (failure instanceof SSLException || failure.getCause() instanceof SSLException) {
             return new ProblemException(ProblemType.SOURCE_UNREACHABLE,
-                    "%s: the TLS handshake failed (certificate not trusted or not for %s).".formatted(url.shown(), url.host()),
+                    "%s: the TLS handshake failed (a certificate not trusted or not for %s, or no answer in time)."
+                            .formatted(url.shown(), url.host()),
                     null, failure);
         }
         if (failure instanceof ConnectException) {

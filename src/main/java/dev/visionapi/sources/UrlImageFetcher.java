@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.annotation.PreDestroy;
@@ -73,6 +74,8 @@ public class UrlImageFetcher {
                 // One connection per fetch, closed after it: a pooled connection would outlive the address check.
                 .setKeepAlive(false)
                 .setConnectTimeout(Math.toIntExact(url.connectTimeout().toMillis()))
+                .setSslHandshakeTimeout(url.connectTimeout().toMillis())
+                .setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS)
                 .setVerifyHost(true)
                 .setForceSni(true)
                 .setDecompressionSupported(false)
