@@ -5,7 +5,6 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -64,7 +63,7 @@ public class UrlImageFetcher {
         this.vertx = vertx;
         this.addresses = AddressPolicy.allowing(url.allowedNetworks().orElse(List.of()));
         this.allowHttp = url.allowHttp();
-        this.extraPorts = Set.copyOf(new HashSet<>(url.allowedPorts().orElse(List.of())));
+        this.extraPorts = Set.copyOf(url.allowedPorts().orElse(List.of()));
         this.timeout = url.timeout();
         this.maxConcurrent = url.maxConcurrent();
         this.maxBytes = images.maxFileBytes();
