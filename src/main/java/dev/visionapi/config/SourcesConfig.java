@@ -1,0 +1,46 @@
+package dev.visionapi.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Where images may be taken from besides the request itself, and the rules that keep those fetches safe. */
+@ConfigMapping(prefix = "sources")
+public interface SourcesConfig {
+
+    /** Images fetched by {@code http(s)} URL. */
+    Url url();
+
+    /** The SSRF rules and limits of URL fetches. */
+    interface Url {
+
+        /** Whether plain {@code http} URLs are fetched too; by default only {@code https}. */
+        @WithDefault("false")
+        boolean allowHttp();
+
+        /** Ports allowed besides 443 (and 80 when {@code allow-http} is on). */
+        Optional<List<Integer>> allowedPorts();
+
+        /** CIDRs (e.g. {@code 10.1.2.0/24}) allowed although loopback, private, link-local or otherwise internal. */
+        Optional<List<String>> allowedNetworks();
+
+        /** Deadline to open the TCP connection (TLS handshake included) to the image host. */
+        @WithDefault("5s")
+        Duration connectTimeout();
+
+        /** Deadline of one whole fetch, DNS and redirects included; it must stay well inside {@code bedrock.timeout}. */
+        @WithDefault("20s")
+        Duration timeout();
+
+        /** Fetches running at once; one more is refused with 503 {@code overloaded}. */
+        @WithDefault("32")
+        int maxConcurrent();
+
+        /** PEM file of CA certificates trusted INSTEAD of the JVM's, e.g. for an internal host with a private CA. */
+        Optional<Path> trustCertificates();
+    }
+}
