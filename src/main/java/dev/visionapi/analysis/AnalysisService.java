@@ -207,7 +207,7 @@ public class AnalysisService {
     private void checkImages(List<ImageUpload> images, ModelProfile model) {
         if (images.isEmpty()) {
             throw new ProblemException(ProblemType.INVALID_REQUEST,
-                    "Send at least one image as an 'image' file part, or a 'sample' ID.");
+                    "Send at least one image: an 'image' file part, an 'imageUrl' or a 'sample' ID.");
         }
         if (images.size() > limits.maxCount()) {
             throw new ProblemException(ProblemType.INVALID_REQUEST,

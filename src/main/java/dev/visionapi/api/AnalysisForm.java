@@ -1,6 +1,7 @@
 package dev.visionapi.api;
 
 import java.io.File;
+import java.net.URI;
 import java.util.List;
 
 import jakarta.validation.constraints.DecimalMax;
@@ -22,7 +23,7 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
  * ({@code presets.json}), which check them when they fill their prompt.
  */
 @Schema(name = "AnalysisForm", description = "The analysis request. Send exactly one of 'preset' and 'prompt', and "
-        + "either one or more 'image' files or one 'sample' ID (not both). Lengths are counted in characters "
+        + "one kind of image: one or more 'image' files, one or more 'imageUrl' fields, or one 'sample' ID. Lengths are counted in characters "
         + "(Unicode code points).")
 public class AnalysisForm {
 
@@ -33,9 +34,16 @@ public class AnalysisForm {
     @Schema(name = "image", type = SchemaType.ARRAY, implementation = File.class,
             description = "Image files (PNG, JPEG, GIF, WebP, BMP or TIFF, recognised by content), "
             + "up to 20, each at most 20 MiB and 50 megapixels. "
-            + "Send them in the order the prompt refers to them. Use either 'image' or 'sample'.")
+            + "Send them in the order the prompt refers to them. Use one of 'image', 'imageUrl' and 'sample'.")
     @RestForm("image")
     public List<FileUpload> images = List.of();
+
+    @Schema(name = "imageUrl", type = SchemaType.ARRAY, implementation = URI.class,
+            description = "Instead of 'image' files: https URLs the service fetches the images from (public "
+            + "addresses only, unless configured otherwise; at most 3 redirects; each at most 20 MiB), in the order "
+            + "the prompt refers to them. One kind of image per form: 'image', 'imageUrl' or 'sample'.")
+    @RestForm("imageUrl")
+    public List<String> imageUrls = List.of();
 
     @MaxCodePoints(100)
     @Schema(description = "ID of a built-in sample image (GET /v1/samples), instead of uploading one",

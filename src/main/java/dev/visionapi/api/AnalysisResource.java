@@ -1,6 +1,9 @@
 package dev.visionapi.api;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.security.Principal;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -43,13 +46,16 @@ import dev.visionapi.analysis.AnalysisRequest;
 import dev.visionapi.analysis.AnalysisService;
 import dev.visionapi.analysis.PreparedAnalysis;
 import dev.visionapi.config.ImagesConfig;
+import dev.visionapi.config.SourcesConfig;
 import dev.visionapi.image.ImageUpload;
 import dev.visionapi.image.SampleCatalog;
 import dev.visionapi.ops.AnalysisTelemetry;
 import dev.visionapi.ops.RequestIds;
+import dev.visionapi.ops.SourceMetrics;
 import dev.visionapi.problem.ProblemException;
 import dev.visionapi.problem.ProblemType;
 import dev.visionapi.security.ApiKeys;
+import dev.visionapi.sources.UrlImageFetcher;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -84,9 +90,16 @@ public class AnalysisResource {
     private final ObjectMapper json;
     private final AnalysisTelemetry telemetry;
     private final long maxFileBytes;
+    private final UrlImageFetcher urls;
+    private final SourceMetrics sourceMetrics;
+    private final Duration fetchDeadline;
 
     AnalysisResource(AnalysisService analyses, SampleCatalog samples, ObjectMapper json, AnalysisTelemetry telemetry,
-            ImagesConfig images) {
+            ImagesConfig images, UrlImageFetcher urls, SourceMetrics sourceMetrics, SourcesConfig sources) {
+        this.urls = urls;
+        this.sourceMetrics = sourceMetrics;
+        // The fetches' own deadline, with a margin for the last bytes in flight when it passes.
+        this.fetchDeadline = sources.url().timeout().plusSeconds(1);
         this.analyses = analyses;
         this.maxFileBytes = images.maxFileBytes();
         this.telemetry = telemetry;
@@ -102,7 +115,9 @@ public class AnalysisResource {
                     Sends one or more images with a preset or your own prompt to a vision model on Amazon Bedrock \
                     and returns its answer with the token usage.
 
-                    Send exactly one of 'preset' and 'prompt', and either 'image' files or one 'sample' ID. The same                     request can be sent as JSON (Content-Type: application/json), with each image inline in base64                     or a sample ID; its validation errors name JSON paths such as 'images[2]'.
+                    Send exactly one of 'preset' and 'prompt', and 'image' files, 'imageUrl' fields or one 'sample' ID. The same \
+                    request can be sent as JSON (Content-Type: application/json), each image given by https URL, \
+                    inline in base64 or as a sample ID; its validation errors name JSON paths such as 'images[2]'.
 
                     Images are recognised by their content: PNG, JPEG, GIF and WebP are sent as they are when their \
                     long edge is at most 1568 px and they are at most 3.75 MB; larger ones, EXIF-rotated JPEGs, BMP \
@@ -130,7 +145,8 @@ public class AnalysisResource {
                         value = EVENT_STREAM_EXAMPLE))})
     @APIResponse(responseCode = "400", description = "Invalid request ('invalid-request'): missing image, neither or "
             + "both of preset and prompt, unknown preset or sample, missing preset parameter, out-of-range value, "
-            + "model not allowed; or the model refused the request ('model-rejected-request')")
+            + "model not allowed; or an image URL is not allowed ('source-forbidden': scheme, port, internal address, "
+            + "too many redirects); or the model refused the request ('model-rejected-request')")
     @APIResponse(responseCode = "408", description = "The request body stopped arriving ('request-timeout')")
     @APIResponse(responseCode = "413", description = "An image or the whole request is too large ('payload-too-large')")
     @APIResponse(responseCode = "415", description = "Neither multipart/form-data nor JSON, or an image is not PNG, JPEG, GIF, "
@@ -141,18 +157,21 @@ public class AnalysisResource {
             + "address has sent too many wrong keys or has as many analyses under way as it may ('rate-limited'); "
             + "see Retry-After")
     @APIResponse(responseCode = "502", description = "Bedrock failed in a way the client cannot fix "
-            + "('bedrock-access-denied', 'model-unavailable', 'bedrock-failed', 'model-output-invalid')")
-    @APIResponse(responseCode = "503", description = "The service is at its in-flight or upload-memory limit, or "
-            + "its image decode queue is full or an image waited too long for it ('overloaded'), or Bedrock keeps throttling ('bedrock-throttled') or is unavailable "
+            + "('bedrock-access-denied', 'model-unavailable', 'bedrock-failed', 'model-output-invalid'), or an image "
+            + "URL could not be fetched ('source-unreachable': lookup, connection or TLS failure, or a 4xx/5xx)")
+    @APIResponse(responseCode = "503", description = "The service is at its in-flight or upload-memory limit, its "
+            + "image decode queue is full, an image waited too long for it, or all URL fetches are busy "
+            + "('overloaded'), or Bedrock keeps throttling ('bedrock-throttled') or is unavailable "
             + "('bedrock-unavailable'); see Retry-After")
-    @APIResponse(responseCode = "504", description = "Bedrock did not answer within the deadline ('bedrock-timeout')")
+    @APIResponse(responseCode = "504", description = "Bedrock did not answer within the deadline ('bedrock-timeout'), "
+            + "or an image URL did not within sources.url.timeout ('source-timeout')")
     @RequestBody(required = true, content = {
         @Content(mediaType = MediaType.MULTIPART_FORM_DATA, schema = @Schema(implementation = AnalysisForm.class)),
         @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AnalysisBody.class))})
     public Uni<AnalysisResponse> analyse(@Valid @BeanParam AnalysisForm form, @Context RoutingContext routing,
             @Context SecurityContext security) {
         AdmissionFilter.bodyReceived(routing);
-        return answer(toRequest(form, routing), routing, security);
+        return images(form, routing).chain(images -> answer(toRequest(form, images), routing, security));
     }
 
     @POST
@@ -164,7 +183,7 @@ public class AnalysisResource {
     public Uni<AnalysisResponse> analyseJson(@Valid @NotNull AnalysisBody body, @Context RoutingContext routing,
             @Context SecurityContext security) {
         AdmissionFilter.bodyReceived(routing);
-        return answer(toRequest(body), routing, security);
+        return images(body).chain(images -> answer(toRequest(body, images), routing, security));
     }
 
     private Uni<AnalysisResponse> answer(AnalysisRequest request, RoutingContext routing, SecurityContext security) {
@@ -192,7 +211,9 @@ public class AnalysisResource {
     public Multi<OutboundSseEvent> analyseStreaming(@Valid @BeanParam AnalysisForm form,
             @Context RoutingContext routing, @Context Sse sse, @Context UriInfo uri, @Context SecurityContext security) {
         AdmissionFilter.bodyReceived(routing);
-        return stream(toRequest(form, routing), routing, sse, uri, security);
+        // Waits on this worker thread for images by URL, as for the JSON variant below.
+        List<ImageUpload> images = images(form, routing).await().atMost(fetchDeadline);
+        return stream(toRequest(form, images), routing, sse, uri, security);
     }
 
     @POST
@@ -203,7 +224,10 @@ public class AnalysisResource {
     public Multi<OutboundSseEvent> analyseJsonStreaming(@Valid @NotNull AnalysisBody body,
             @Context RoutingContext routing, @Context Sse sse, @Context UriInfo uri, @Context SecurityContext security) {
         AdmissionFilter.bodyReceived(routing);
-        return stream(toRequest(body), routing, sse, uri, security);
+        // Waits on this worker thread, as the preparation below does, so that a failed fetch is an ordinary problem
+        // response; each fetch ends within sources.url.timeout.
+        List<ImageUpload> images = images(body).await().atMost(fetchDeadline);
+        return stream(toRequest(body, images), routing, sse, uri, security);
     }
 
     /** Prepares the analysis on this worker thread, so that its failures are ordinary problems, then streams it. */
@@ -248,26 +272,42 @@ public class AnalysisResource {
         }
     }
 
-    private AnalysisRequest toRequest(AnalysisForm form, RoutingContext routing) {
+    private AnalysisRequest toRequest(AnalysisForm form, List<ImageUpload> images) {
         Map<String, String> parameters = new HashMap<>();
         putIfPresent(parameters, "question", form.question);
         putIfPresent(parameters, "language", form.language);
         putIfPresent(parameters, "categories", form.categories);
         putIfPresent(parameters, "text", form.text);
-        return new AnalysisRequest(images(form, routing), present(form.preset), present(form.prompt), present(form.model),
+        return new AnalysisRequest(images, present(form.preset), present(form.prompt), present(form.model),
                 Optional.ofNullable(form.maxTokens), Optional.ofNullable(form.temperature), parameters);
     }
 
-    private List<ImageUpload> images(AnalysisForm form, RoutingContext routing) {
+    /**
+     * The form's images: files, URLs (fetched side by side) or a sample. One kind per form, because the REST layer
+     * keeps the order of the parts of one name only; a JSON request can mix them in any order.
+     */
+    private Uni<List<ImageUpload>> images(AnalysisForm form, RoutingContext routing) {
         List<ImageUpload> uploads = uploads(form, routing);
+        List<String> urls = form.imageUrls.stream().filter(url -> url != null && !url.isBlank()).toList();
         Optional<String> sampleId = present(form.sample);
+        if (!urls.isEmpty() && (!uploads.isEmpty() || sampleId.isPresent())) {
+            throw new ProblemException(ProblemType.INVALID_REQUEST, "Send 'image' files, 'imageUrl' fields or a "
+                    + "'sample' ID, one kind per form; a JSON request can mix them in any order.");
+        }
+        if (!urls.isEmpty()) {
+            List<Uni<ImageUpload>> fetches = new ArrayList<>(urls.size());
+            for (int i = 0; i < urls.size(); i++) {
+                fetches.add(fetched(urls.get(i), "imageUrl[" + i + "]"));
+            }
+            return Uni.join().all(fetches).andFailFast();
+        }
         if (sampleId.isEmpty()) {
-            return uploads;
+            return Uni.createFrom().item(uploads);
         }
         if (!uploads.isEmpty()) {
             throw new ProblemException(ProblemType.INVALID_REQUEST, "Send either 'image' files or a 'sample' ID, not both.");
         }
-        return List.of(sample(sampleId.get()));
+        return Uni.createFrom().item(List.of(sample(sampleId.get())));
     }
 
     private ImageUpload sample(String id) {
@@ -275,11 +315,31 @@ public class AnalysisResource {
                 "Unknown sample '%s'. GET /v1/samples lists them.".formatted(id)));
     }
 
-    private AnalysisRequest toRequest(AnalysisBody body) {
-        List<ImageUpload> images = new ArrayList<>(body.images().size());
+    /** A JSON request's images in their order, those given by URL fetched at once, side by side. */
+    private Uni<List<ImageUpload>> images(AnalysisBody body) {
+        List<Uni<ImageUpload>> images = new ArrayList<>(body.images().size());
         for (int i = 0; i < body.images().size(); i++) {
-            images.add(image(body.images().get(i), "images[" + i + "]"));
+            AnalysisBody.Image image = body.images().get(i);
+            String path = "images[" + i + "]";
+            images.add(present(image.url()).isPresent() ? fetched(image.url(), path + ".url")
+                    : Uni.createFrom().item(image(image, path)));
         }
+        return Uni.join().all(images).andFailFast();
+    }
+
+    /** The image at {@code url}, named {@code field} in problems. */
+    private Uni<ImageUpload> fetched(String url, String field) {
+        URI uri;
+        try {
+            uri = new URI(url.strip());
+        } catch (URISyntaxException e) {
+            return Uni.createFrom().failure(new ProblemException(ProblemType.INVALID_REQUEST,
+                    "'%s' is not a URL.".formatted(field)));
+        }
+        return sourceMetrics.timed("url", urls.fetch(uri));
+    }
+
+    private AnalysisRequest toRequest(AnalysisBody body, List<ImageUpload> images) {
         Map<String, String> parameters = new HashMap<>();
         if (body.parameters() != null) {
             body.parameters().forEach((name, value) -> putIfPresent(parameters, name, value));
@@ -288,7 +348,7 @@ public class AnalysisResource {
                 Optional.ofNullable(body.maxTokens()), Optional.ofNullable(body.temperature()), parameters);
     }
 
-    /** A JSON request's image (validated: exactly one source), named by its JSON path in problems. */
+    /** A JSON request's inline or sample image (validated: exactly one source), named by its JSON path in problems. */
     private ImageUpload image(AnalysisBody.Image image, String path) {
         Optional<String> sampleId = present(image.sample());
         if (sampleId.isPresent()) {

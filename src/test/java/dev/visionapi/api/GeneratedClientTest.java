@@ -121,8 +121,8 @@ class GeneratedClientTest {
 
     @Test
     void analyseASampleWithAPreset() throws ApiException {
-        // The generated client needs a list of images, even an empty one.
-        ApiResponse<Analysis> answer = new AnalysesApi(client).analyseWithHttpInfo(List.of(), "cat-chelsea",
+        // The generated client needs lists of images and image URLs, even empty ones.
+        ApiResponse<Analysis> answer = new AnalysesApi(client).analyseWithHttpInfo(List.of(), List.of(), "cat-chelsea",
                 "caption", null, null, null, null, null, null, null, null);
 
         // The client's Accept lists application/json and text/event-stream alike: the service answers with JSON.
@@ -141,7 +141,7 @@ class GeneratedClientTest {
         File cat = Files.write(files.resolve("cat.png"), TestImages.CAT_PNG).toFile();
         File rocket = Files.write(files.resolve("rocket.jpg"), TestImages.ROCKET_JPEG).toFile();
 
-        Analysis analysis = new AnalysesApi(client).analyse(List.of(cat, rocket), null, null,
+        Analysis analysis = new AnalysesApi(client).analyse(List.of(cat, rocket), List.of(), null, null,
                 "What do these two images have in common? 🚀", null, 300, 0.5, null, null, null, null);
 
         assertThat(analysis.getPreset()).isNull();
@@ -149,7 +149,7 @@ class GeneratedClientTest {
                 .containsExactly("image/png", "image/jpeg");
         assertThat(analysis.getUsage().getTotalTokens()).isPositive();
 
-        Analysis classified = new AnalysesApi(client).analyse(List.of(cat), null, "classification", null, null,
+        Analysis classified = new AnalysesApi(client).analyse(List.of(cat), List.of(), null, "classification", null, null,
                 null, null, null, null, null, "Cat, Dog");
         JsonNode data = JSON.valueToTree(classified.getData());
         assertThat(data.path("category").asText()).isIn("Cat", "Dog");
@@ -158,7 +158,7 @@ class GeneratedClientTest {
     @Test
     void analyseAnInvalidRequestIsA400ProblemWithTheField() throws IOException {
         ApiException refused = catchThrowableOfType(ApiException.class, () -> new AnalysesApi(client)
-                .analyse(List.of(), "cat-chelsea", null, null, null, 9000, null, null, null, null, null));
+                .analyse(List.of(), List.of(), "cat-chelsea", null, null, null, 9000, null, null, null, null, null));
 
         assertThat(refused.getCode()).isEqualTo(400);
         JsonNode problem = JSON.readTree(refused.getResponseBody());

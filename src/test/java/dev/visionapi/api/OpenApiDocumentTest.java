@@ -133,7 +133,7 @@ class OpenApiDocumentTest {
     void theFormsMaxLengthsAreTheEnforcedOnes() throws IOException {
         JsonNode form = document().at("/components/schemas/AnalysisForm");
         assertThat(form.path("description").asText()).contains("exactly one of 'preset' and 'prompt'",
-                "either one or more 'image' files or one 'sample' ID", "code points");
+                "one or more 'image' files, one or more 'imageUrl' fields, or one 'sample' ID", "code points");
         assertThat(form.at("/properties/prompt/maxLength").asInt()).isEqualTo(AnalysisForm.MAX_PROMPT_LENGTH);
         JsonNode presets;
         try (var in = OpenApiDocumentTest.class.getResourceAsStream("/presets.json")) {
