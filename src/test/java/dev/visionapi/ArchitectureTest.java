@@ -25,8 +25,8 @@ import software.amazon.awssdk.annotations.SdkProtectedApi;
 
 /**
  * The project's ground rules, checked on the production classes: public APIs of the frameworks only, no reflection
- * into them, and the packages' layering ({@code api} → {@code ops} → {@code analysis} → {@code image}, {@code bedrock}
- * → {@code problem}, {@code config}) without cycles. Each rule is a test of its own, so that each failure shows.
+ * into them, and the packages' layering ({@code api} → {@code ops} → {@code analysis} → {@code image}, {@code bedrock},
+ * {@code sources} → {@code problem}, {@code config}) without cycles. Each rule is a test of its own, so that each failure shows.
  */
 class ArchitectureTest {
 
@@ -106,6 +106,16 @@ class ArchitectureTest {
                 .should().dependOnClassesThat()
                 .resideInAnyPackage("dev.visionapi.analysis..", "dev.visionapi.api..", "dev.visionapi.ops..")
                 .as("image and bedrock do not depend on analysis, api or ops"));
+    }
+
+    @Test
+    void sourcesUseOnlyTheLowerLayers() {
+        check(noClasses()
+                .that().resideInAPackage("dev.visionapi.sources..")
+                .should().dependOnClassesThat(resideInAPackage("dev.visionapi..")
+                        .and(not(resideInAnyPackage("dev.visionapi.sources..", "dev.visionapi.image..",
+                                "dev.visionapi.problem..", "dev.visionapi.config.."))))
+                .as("sources depend on no package of the service but image, problem and config"));
     }
 
     @Test
