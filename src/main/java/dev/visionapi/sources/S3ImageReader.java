@@ -34,6 +34,8 @@ public class S3ImageReader {
 
     // The largest array the JVM reliably allocates: an object past it is too large whatever the configured cap.
     private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
+    /** How much of an object {@link #head(String)} reads: enough for the header of every accepted format. */
+    static final int FIRST_BYTES = 65_536;
 
     private final S3AsyncClient client;
     private final Set<String> allowedBuckets;
@@ -56,21 +58,52 @@ public class S3ImageReader {
     public Uni<ImageUpload> read(String s3Uri) {
         S3Uri uri;
         try {
-            uri = S3Uri.parse(s3Uri);
-            checkAllowed(uri);
+            uri = allowed(s3Uri);
         } catch (ProblemException e) {
             return Uni.createFrom().failure(e);
         }
         long deadline = System.nanoTime() + timeout.toNanos();
-        return Uni.createFrom()
-                .completionStage(() -> client.headObject(head -> head.bucket(uri.bucket()).key(uri.key())
-                        .overrideConfiguration(call -> call.apiCallTimeout(timeout))))
-                .onItem().transformToUni(head -> download(uri, head, deadline))
+        return headObject(uri)
+                .onItem().transformToUni(head -> {
+                    long length = length(uri, head);
+                    if (length > maxBytes) {
+                        throw new ProblemException(ProblemType.PAYLOAD_TOO_LARGE, "The S3 object " + uri + " has "
+                                + length + " bytes; at most " + maxBytes + " are accepted");
+                    }
+                    return getObject(uri, head, null, (int) length, deadline);
+                })
                 .onItem().<ImageUpload>transform(bytes -> new S3Image(uri.toString(), bytes))
                 .onFailure().transform(failure -> problem(uri, failure));
     }
 
-    private void checkAllowed(S3Uri uri) {
+    /**
+     * The object's length and its first {@value #FIRST_BYTES} bytes (a ranged GET of that very version), enough to
+     * tell its format and dimensions without downloading it; for handing the object to a model by reference. Its
+     * length is not checked against {@code images.max-file-bytes}. Fails as {@link #read(String)} does.
+     */
+    public Uni<ObjectHead> head(String s3Uri) {
+        S3Uri uri;
+        try {
+            uri = allowed(s3Uri);
+        } catch (ProblemException e) {
+            return Uni.createFrom().failure(e);
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        return headObject(uri)
+                .onItem().transformToUni(head -> {
+                    long length = length(uri, head);
+                    if (length == 0) {
+                        return Uni.createFrom().item(new ObjectHead(uri, 0, head.eTag(), new byte[0]));
+                    }
+                    int first = (int) Math.min(length, FIRST_BYTES);
+                    return getObject(uri, head, "bytes=0-" + (first - 1), first, deadline)
+                            .onItem().transform(bytes -> new ObjectHead(uri, length, head.eTag(), bytes));
+                })
+                .onFailure().transform(failure -> problem(uri, failure));
+    }
+
+    private S3Uri allowed(String s3Uri) {
+        S3Uri uri = S3Uri.parse(s3Uri);
         if (allowedBuckets.isEmpty()) {
             throw new ProblemException(ProblemType.SOURCE_FORBIDDEN, "Images are not read from S3 by this service");
         }
@@ -78,28 +111,33 @@ public class S3ImageReader {
             throw new ProblemException(ProblemType.SOURCE_FORBIDDEN,
                     "Images are not read from the S3 bucket '" + uri.bucket() + "'");
         }
+        return uri;
     }
 
-    private Uni<byte[]> download(S3Uri uri, HeadObjectResponse head, long deadline) {
-        Long length = head.contentLength();
-        if (length == null) {
-            return Uni.createFrom().failure(new ProblemException(ProblemType.SOURCE_UNREACHABLE,
-                    "S3 did not announce the length of " + uri));
+    private Uni<HeadObjectResponse> headObject(S3Uri uri) {
+        return Uni.createFrom().completionStage(() -> client.headObject(head -> head.bucket(uri.bucket())
+                .key(uri.key()).overrideConfiguration(call -> call.apiCallTimeout(timeout))));
+    }
+
+    private static long length(S3Uri uri, HeadObjectResponse head) {
+        if (head.contentLength() == null) {
+            throw new ProblemException(ProblemType.SOURCE_UNREACHABLE, "S3 did not announce the length of " + uri);
         }
-        if (length > maxBytes) {
-            return Uni.createFrom().failure(new ProblemException(ProblemType.PAYLOAD_TOO_LARGE,
-                    "The S3 object " + uri + " has " + length + " bytes; at most " + maxBytes + " are accepted"));
-        }
+        return head.contentLength();
+    }
+
+    /** GetObject of the version HeadObject described, in the time left until the deadline. */
+    private Uni<byte[]> getObject(S3Uri uri, HeadObjectResponse head, String range, int length, long deadline) {
         long remaining = deadline - System.nanoTime();
         if (remaining <= 0) {
             return Uni.createFrom().failure(timedOut());
         }
-        GetObjectRequest.Builder get = GetObjectRequest.builder().bucket(uri.bucket()).key(uri.key())
+        GetObjectRequest.Builder get = GetObjectRequest.builder().bucket(uri.bucket()).key(uri.key()).range(range)
                 .overrideConfiguration(call -> call.apiCallTimeout(Duration.ofNanos(remaining)));
         if (head.eTag() != null) {
             get.ifMatch(head.eTag()); // the version whose length was checked, not one replaced since
         }
-        return Uni.createFrom().completionStage(() -> client.getObject(get.build(), new BoundedBytes(length.intValue())));
+        return Uni.createFrom().completionStage(() -> client.getObject(get.build(), new BoundedBytes(length)));
     }
 
     /** The problem a failed read answers with; its cause is kept for the log, never shown to the client. */

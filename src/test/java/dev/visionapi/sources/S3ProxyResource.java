@@ -19,12 +19,14 @@ import org.gaul.s3proxy.blobstore.ForwardingBlobStore;
 
 import dev.visionapi.bedrock.emulator.BedrockEmulatorResource;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * S3Proxy in the test JVM on a random loopback port, with an in-memory blob store and SigV4 authentication, holding
@@ -40,6 +42,10 @@ public class S3ProxyResource implements QuarkusTestResourceLifecycleManager {
     static final String MISSING_BUCKET = "missing-images";
     /** A key whose HeadObject does not answer until the server stops. */
     static final String STALLING_KEY = "stalls.png";
+    /** A key whose object is replaced by a larger one right after each HeadObject has answered. */
+    static final String CHANGING_KEY = "changes.png";
+    /** A key whose HeadObject fails inside S3Proxy: it answers 500. */
+    static final String FAILING_KEY = "fails.png";
 
     private static final ObservedBlobStore STORE = new ObservedBlobStore(BlobStores.create("transient", new Properties()));
 
@@ -108,7 +114,10 @@ public class S3ProxyResource implements QuarkusTestResourceLifecycleManager {
         }
     }
 
-    /** Counts the requests per object, and holds HeadObject of {@link #STALLING_KEY} until released. */
+    /**
+     * Counts the requests per object, holds HeadObject of {@link #STALLING_KEY} until released, fails it for
+     * {@link #FAILING_KEY}, and replaces {@link #CHANGING_KEY} behind each HeadObject.
+     */
     private static final class ObservedBlobStore extends ForwardingBlobStore {
 
         final Map<String, AtomicInteger> gets = new ConcurrentHashMap<>();
@@ -122,6 +131,10 @@ public class S3ProxyResource implements QuarkusTestResourceLifecycleManager {
         @Override
         public HeadObjectResponse blobMetadata(HeadObjectRequest request) {
             heads.computeIfAbsent(request.bucket() + "/" + request.key(), k -> new AtomicInteger()).incrementAndGet();
+            if (request.key().equals(FAILING_KEY)) {
+                throw S3Exception.builder().statusCode(500).awsErrorDetails(AwsErrorDetails.builder()
+                        .errorCode("InternalError").errorMessage("The store fails").build()).build();
+            }
             if (request.key().equals(STALLING_KEY)) {
                 try {
                     release.await();
@@ -129,7 +142,12 @@ public class S3ProxyResource implements QuarkusTestResourceLifecycleManager {
                     Thread.currentThread().interrupt();
                 }
             }
-            return super.blobMetadata(request);
+            HeadObjectResponse head = super.blobMetadata(request);
+            if (request.key().equals(CHANGING_KEY)) {
+                byte[] larger = new byte[Math.toIntExact(head.contentLength()) + 1];
+                put(request.bucket(), request.key(), larger);
+            }
+            return head;
         }
 
         @Override
