@@ -34,7 +34,10 @@ public class S3ImageReader {
 
     // The largest array the JVM reliably allocates: an object past it is too large whatever the configured cap.
     private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
-    /** How much of an object {@link #head(String)} reads: enough for the header of every accepted format. */
+    /**
+     * How much of an object {@link #head(String)} reads: the format and dimensions of nearly every image, though a
+     * JPEG's metadata before its frame header can be longer: a caller that cannot tell should download the object.
+     */
     static final int FIRST_BYTES = 65_536;
 
     private final S3AsyncClient client;
