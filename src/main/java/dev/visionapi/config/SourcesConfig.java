@@ -1,5 +1,6 @@
 package dev.visionapi.config;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -8,7 +9,7 @@ import java.util.Optional;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** Where images may be taken from besides the request itself, and the rules that keep those fetches safe. */
+/** Where images may be taken from besides the request itself, and the rules that keep those reads safe. */
 @ConfigMapping(prefix = "sources")
 public interface SourcesConfig {
 
@@ -42,5 +43,29 @@ public interface SourcesConfig {
 
         /** PEM file of CA certificates trusted INSTEAD of the JVM's, e.g. for an internal host with a private CA. */
         Optional<Path> trustCertificates();
+    }
+
+    /** Images read from S3 ({@code s3://bucket/key}) with the AWS default credentials chain. */
+    S3 s3();
+
+    /** The S3 client and which buckets it may read. */
+    interface S3 {
+
+        /** Buckets images may be read from, by exact name; when absent, every S3 source is refused with 400. */
+        Optional<List<String>> allowedBuckets();
+
+        /** AWS region of the buckets; when absent, the AWS default region chain, then {@code us-east-1}. */
+        Optional<String> region();
+
+        /** Endpoint URL that replaces the regional one: S3-compatible stores, VPC interface endpoints. */
+        Optional<URI> endpointOverride();
+
+        /** Path-style addressing ({@code https://host/bucket/key}), which most S3-compatible stores need. */
+        @WithDefault("false")
+        boolean pathStyle();
+
+        /** Deadline of reading one object, the length check and the download together, retries included. */
+        @WithDefault("20s")
+        Duration timeout();
     }
 }

@@ -1,0 +1,252 @@
+package dev.visionapi.sources;
+
+import static dev.visionapi.sources.S3ProxyResource.BUCKET;
+import static dev.visionapi.sources.S3ProxyResource.CHANGING_KEY;
+import static dev.visionapi.sources.S3ProxyResource.FAILING_KEY;
+import static dev.visionapi.sources.S3ProxyResource.MISSING_BUCKET;
+import static dev.visionapi.sources.S3ProxyResource.OTHER_BUCKET;
+import static dev.visionapi.sources.S3ProxyResource.STALLING_KEY;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import dev.visionapi.config.ImagesConfig;
+import dev.visionapi.config.SourcesConfig;
+import dev.visionapi.image.ImageUpload;
+import dev.visionapi.problem.ProblemException;
+import dev.visionapi.problem.ProblemType;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.smallrye.mutiny.Uni;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
+
+/**
+ * Reads images through the service's real S3 async client from S3Proxy ({@link S3ProxyResource}), and checks each
+ * failure's problem type.
+ */
+@QuarkusTest
+@TestProfile(S3ImageReaderTest.FromS3Proxy.class)
+class S3ImageReaderTest {
+
+    /** S3Proxy, and a cap on image files between the size of two samples. */
+    public static class FromS3Proxy implements QuarkusTestProfile {
+
+        static final int MAX_FILE_BYTES = 500_000;
+
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("images.max-file-bytes", Integer.toString(MAX_FILE_BYTES));
+        }
+
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(S3ProxyResource.class));
+        }
+    }
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @Inject
+    S3ImageReader reader;
+
+    @Inject
+    S3AsyncClient client;
+
+    @Inject
+    SourcesConfig sources;
+
+    @Inject
+    ImagesConfig images;
+
+    @Test
+    void readsAnObjectByteForByte() {
+        ImageUpload image = reader.read("s3://images/cat-chelsea.png").await().atMost(WAIT);
+
+        assertThat(image.bytes()).isEqualTo(S3ProxyResource.sample("cat-chelsea.png"));
+        assertThat(image.name()).isEqualTo("s3://images/cat-chelsea.png");
+    }
+
+    @Test
+    void takesTheKeyLiterally() {
+        ImageUpload image = reader.read("s3://images/odd keys/100% cat?.png").await().atMost(WAIT);
+
+        assertThat(image.bytes()).isEqualTo(S3ProxyResource.sample("cat-chelsea.png"));
+    }
+
+    @Test
+    void refusesABucketNotAllowedWithoutAskingS3() {
+        assertProblem(reader.read("s3://" + OTHER_BUCKET + "/cat-chelsea.png"), ProblemType.SOURCE_FORBIDDEN);
+        assertThat(S3ProxyResource.heads(OTHER_BUCKET, "cat-chelsea.png")).isZero();
+        assertThat(S3ProxyResource.gets(OTHER_BUCKET, "cat-chelsea.png")).isZero();
+    }
+
+    @Test
+    void missingObjectIsNotFound() {
+        assertProblem(reader.read("s3://images/no-such-image.png"), ProblemType.SOURCE_NOT_FOUND);
+    }
+
+    @Test
+    void missingBucketIsNotFound() {
+        assertProblem(reader.read("s3://" + MISSING_BUCKET + "/cat-chelsea.png"), ProblemType.SOURCE_NOT_FOUND);
+    }
+
+    @Test
+    void objectOverTheCapIsRefusedWithoutDownloadingIt() {
+        assertThat(S3ProxyResource.sample("person-astronaut.png").length).isGreaterThan(FromS3Proxy.MAX_FILE_BYTES);
+        int getsBefore = S3ProxyResource.gets(BUCKET, "person-astronaut.png");
+
+        ProblemException problem = assertProblem(reader.read("s3://images/person-astronaut.png"),
+                ProblemType.PAYLOAD_TOO_LARGE);
+
+        assertThat(problem.getMessage()).contains("at most " + FromS3Proxy.MAX_FILE_BYTES);
+        assertThat(S3ProxyResource.heads(BUCKET, "person-astronaut.png")).isPositive();
+        assertThat(S3ProxyResource.gets(BUCKET, "person-astronaut.png")).isEqualTo(getsBefore);
+    }
+
+    @Test
+    void objectAtTheCapIsRead() {
+        byte[] content = new byte[FromS3Proxy.MAX_FILE_BYTES];
+        content[content.length - 1] = 42;
+        S3ProxyResource.put(BUCKET, "exactly-at-the-cap.bin", content);
+
+        assertThat(reader.read("s3://images/exactly-at-the-cap.bin").await().atMost(WAIT).bytes()).isEqualTo(content);
+    }
+
+    @Test
+    void wrongCredentialsAreAccessDenied() {
+        try (S3AsyncClient client = S3ClientProducer.builder(sources.s3(), S3ClientProducer.deadlineScheduler())
+                .credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create("AKIDWRONG", "not-the-secret")))
+                .region(Region.US_EAST_1)
+                .build()) {
+            S3ImageReader wrongKey = new S3ImageReader(client, sources, images);
+
+            assertProblem(wrongKey.read("s3://images/cat-chelsea.png"), ProblemType.SOURCE_ACCESS_DENIED);
+        }
+    }
+
+    @Test
+    void failingS3IsUnreachable() {
+        ProblemException problem = assertProblem(reader.read("s3://images/" + FAILING_KEY),
+                ProblemType.SOURCE_UNREACHABLE);
+
+        assertThat(problem.getMessage()).contains("status 500");
+        assertThat(S3ProxyResource.heads(BUCKET, FAILING_KEY)).isGreaterThan(1); // retried by the SDK
+    }
+
+    @Test
+    void refusedConnectionIsUnreachable() {
+        SourcesConfig closed = new TestConfig(Map.of(
+                // A port nothing listens on: the connection is refused.
+                "sources.s3.endpoint-override", "http://127.0.0.1:9",
+                "sources.s3.path-style", "true",
+                "sources.s3.allowed-buckets", BUCKET)).sources();
+        try (S3AsyncClient client = S3ClientProducer.builder(closed.s3(), S3ClientProducer.deadlineScheduler())
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("id", "secret")))
+                .region(Region.US_EAST_1)
+                // Without retries: a retried refused connection now and then waits out the whole deadline in the
+                // SDK's Netty pool (then 504 source-timeout); this test is about the refusal itself.
+                .overrideConfiguration(ClientOverrideConfiguration.builder()
+                        .apiCallTimeout(closed.s3().timeout())
+                        .retryStrategy(AwsRetryStrategy.doNotRetry())
+                        .build())
+                .build()) {
+            S3ImageReader unreachable = new S3ImageReader(client, closed, images);
+
+            assertProblem(unreachable.read("s3://images/cat-chelsea.png"), ProblemType.SOURCE_UNREACHABLE);
+        }
+    }
+
+    @Test
+    void stalledS3IsATimeout() {
+        S3ProxyResource.put(BUCKET, STALLING_KEY, new byte[] {1, 2, 3});
+        SourcesConfig impatient = new TestConfig(Map.of(
+                "sources.s3.allowed-buckets", BUCKET, "sources.s3.timeout", "1s")).sources();
+        S3ImageReader impatientReader = new S3ImageReader(client, impatient, images);
+
+        assertProblem(impatientReader.read("s3://images/" + STALLING_KEY), ProblemType.SOURCE_TIMEOUT);
+    }
+
+    @Test
+    void objectReplacedAfterItsLengthWasCheckedIsNotRead() {
+        S3ProxyResource.put(BUCKET, CHANGING_KEY, new byte[] {1, 2, 3});
+
+        ProblemException problem = assertProblem(reader.read("s3://images/" + CHANGING_KEY),
+                ProblemType.SOURCE_UNREACHABLE);
+
+        assertThat(problem.getMessage()).contains("changed while it was read");
+    }
+
+    @Test
+    void headReadsTheLengthAndTheFirstBytesOnly() {
+        int getsBefore = S3ProxyResource.gets(BUCKET, "cat-chelsea.png");
+        byte[] sample = S3ProxyResource.sample("cat-chelsea.png");
+
+        ObjectHead head = reader.head("s3://images/cat-chelsea.png").await().atMost(WAIT);
+
+        assertThat(head.uri()).hasToString("s3://images/cat-chelsea.png");
+        assertThat(head.length()).isEqualTo(sample.length);
+        assertThat(head.eTag()).isNotBlank();
+        assertThat(head.firstBytes()).isEqualTo(Arrays.copyOf(sample, S3ImageReader.FIRST_BYTES));
+        assertThat(S3ProxyResource.gets(BUCKET, "cat-chelsea.png")).isEqualTo(getsBefore + 1);
+    }
+
+    @Test
+    void headOfAnObjectOverTheCapStillAnswers() {
+        ObjectHead head = reader.head("s3://images/person-astronaut.png").await().atMost(WAIT);
+
+        assertThat(head.length()).isEqualTo(S3ProxyResource.sample("person-astronaut.png").length);
+        assertThat(head.firstBytes()).hasSize(S3ImageReader.FIRST_BYTES);
+    }
+
+    @Test
+    void headOfSmallAndEmptyObjects() {
+        S3ProxyResource.put(BUCKET, "three-bytes.bin", new byte[] {7, 8, 9});
+        S3ProxyResource.put(BUCKET, "empty.bin", new byte[0]);
+
+        assertThat(reader.head("s3://images/three-bytes.bin").await().atMost(WAIT).firstBytes())
+                .containsExactly(7, 8, 9);
+        ObjectHead empty = reader.head("s3://images/empty.bin").await().atMost(WAIT);
+        assertThat(empty.length()).isZero();
+        assertThat(empty.firstBytes()).isEmpty();
+    }
+
+    @Test
+    void headFailsAsReadDoes() {
+        assertProblem(reader.head("s3://images/no-such-image.png"), ProblemType.SOURCE_NOT_FOUND);
+        assertProblem(reader.head("s3://" + OTHER_BUCKET + "/cat-chelsea.png"), ProblemType.SOURCE_FORBIDDEN);
+        assertProblem(reader.head("s3:/images/cat-chelsea.png"), ProblemType.INVALID_REQUEST);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"https://images/cat-chelsea.png", "s3://images", "s3://images/", "s3://Images/cat.png",
+        "s3://images/../other-images/cat-chelsea.png"})
+    void malformedUriIsInvalid(String uri) {
+        assertProblem(reader.read(uri), ProblemType.INVALID_REQUEST);
+    }
+
+    private static ProblemException assertProblem(Uni<?> read, ProblemType type) {
+        ProblemException[] thrown = new ProblemException[1];
+        assertThatThrownBy(() -> read.await().atMost(WAIT)).isInstanceOfSatisfying(ProblemException.class, e -> {
+            assertThat(e.type()).as("problem for a failure caused by %s", e.getCause()).isEqualTo(type);
+            thrown[0] = e;
+        });
+        return thrown[0];
+    }
+}

@@ -1,0 +1,159 @@
+package dev.visionapi.sources;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.gaul.s3proxy.BlobStores;
+import org.gaul.s3proxy.S3Proxy;
+import org.gaul.s3proxy.auth.AuthenticationType;
+import org.gaul.s3proxy.blobstore.BlobStore;
+import org.gaul.s3proxy.blobstore.ForwardingBlobStore;
+
+import dev.visionapi.bedrock.emulator.BedrockEmulatorResource;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/**
+ * S3Proxy in the test JVM on a random loopback port, with an in-memory blob store and SigV4 authentication, holding
+ * sample images in the bucket {@value #BUCKET} (allowed) and {@value #OTHER_BUCKET} (not allowed). The service's S3
+ * client is pointed at it with path-style addressing; it signs with the credentials the Bedrock emulator's resource
+ * puts in the default credentials chain, which S3Proxy checks.
+ */
+public class S3ProxyResource implements QuarkusTestResourceLifecycleManager {
+
+    static final String BUCKET = "images";
+    static final String OTHER_BUCKET = "other-images";
+    /** Allowed, but never created. */
+    static final String MISSING_BUCKET = "missing-images";
+    /** A key whose HeadObject does not answer until the server stops. */
+    static final String STALLING_KEY = "stalls.png";
+    /** A key whose object is replaced by a larger one right after each HeadObject has answered. */
+    static final String CHANGING_KEY = "changes.png";
+    /** A key whose HeadObject fails inside S3Proxy: it answers 500. */
+    static final String FAILING_KEY = "fails.png";
+
+    private static final ObservedBlobStore STORE = new ObservedBlobStore(BlobStores.create("transient", new Properties()));
+
+    private S3Proxy proxy;
+
+    /** GetObject requests S3Proxy has received for the object. */
+    static int gets(String bucket, String key) {
+        return STORE.gets.getOrDefault(bucket + "/" + key, new AtomicInteger()).get();
+    }
+
+    /** HeadObject requests S3Proxy has received for the object. */
+    static int heads(String bucket, String key) {
+        return STORE.heads.getOrDefault(bucket + "/" + key, new AtomicInteger()).get();
+    }
+
+    /** Puts an object; also for objects a test makes up. */
+    static void put(String bucket, String key, byte[] content) {
+        STORE.putBlob(PutObjectRequest.builder().bucket(bucket).key(key).contentLength((long) content.length).build(),
+                new ByteArrayInputStream(content));
+    }
+
+    static byte[] sample(String file) {
+        try (InputStream in = S3ProxyResource.class.getResourceAsStream("/samples/" + file)) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public Map<String, String> start() {
+        var credentials = BedrockEmulatorResource.CREDENTIALS;
+        // The same credentials as the Bedrock emulator's, whichever resource starts first.
+        System.setProperty("aws.accessKeyId", credentials.accessKeyId());
+        System.setProperty("aws.secretAccessKey", credentials.secretAccessKey());
+        STORE.createContainer(BUCKET);
+        STORE.createContainer(OTHER_BUCKET);
+        put(BUCKET, "cat-chelsea.png", sample("cat-chelsea.png"));
+        put(BUCKET, "odd keys/100% cat?.png", sample("cat-chelsea.png"));
+        put(BUCKET, "person-astronaut.png", sample("person-astronaut.png"));
+        put(OTHER_BUCKET, "cat-chelsea.png", sample("cat-chelsea.png"));
+        proxy = S3Proxy.builder()
+                .blobStore(STORE)
+                .endpoint(URI.create("http://127.0.0.1:0"))
+                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, credentials.accessKeyId(),
+                        credentials.secretAccessKey())
+                .build();
+        try {
+            proxy.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("S3Proxy did not start", e);
+        }
+        return Map.of("sources.s3.endpoint-override", "http://127.0.0.1:" + proxy.getPort(),
+                "sources.s3.path-style", "true",
+                "sources.s3.region", "us-east-1",
+                "sources.s3.allowed-buckets", BUCKET + "," + MISSING_BUCKET);
+    }
+
+    @Override
+    public void stop() {
+        STORE.release.countDown();
+        try {
+            proxy.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("S3Proxy did not stop", e);
+        }
+    }
+
+    /**
+     * Counts the requests per object, holds HeadObject of {@link #STALLING_KEY} until released, fails it for
+     * {@link #FAILING_KEY}, and replaces {@link #CHANGING_KEY} behind each HeadObject.
+     */
+    private static final class ObservedBlobStore extends ForwardingBlobStore {
+
+        final Map<String, AtomicInteger> gets = new ConcurrentHashMap<>();
+        final Map<String, AtomicInteger> heads = new ConcurrentHashMap<>();
+        final CountDownLatch release = new CountDownLatch(1);
+
+        ObservedBlobStore(BlobStore delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public HeadObjectResponse blobMetadata(HeadObjectRequest request) {
+            heads.computeIfAbsent(request.bucket() + "/" + request.key(), k -> new AtomicInteger()).incrementAndGet();
+            if (request.key().equals(FAILING_KEY)) {
+                throw S3Exception.builder().statusCode(500).awsErrorDetails(AwsErrorDetails.builder()
+                        .errorCode("InternalError").errorMessage("The store fails").build()).build();
+            }
+            if (request.key().equals(STALLING_KEY)) {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            HeadObjectResponse head = super.blobMetadata(request);
+            if (request.key().equals(CHANGING_KEY)) {
+                byte[] larger = new byte[Math.toIntExact(head.contentLength()) + 1];
+                put(request.bucket(), request.key(), larger);
+            }
+            return head;
+        }
+
+        @Override
+        public ResponseInputStream<GetObjectResponse> getBlob(GetObjectRequest request) {
+            gets.computeIfAbsent(request.bucket() + "/" + request.key(), k -> new AtomicInteger()).incrementAndGet();
+            return super.getBlob(request);
+        }
+    }
+}
