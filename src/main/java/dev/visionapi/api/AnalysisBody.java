@@ -24,7 +24,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * The JSON form of an analysis request: the same rules, limits and answers as the multipart form, with the images
- * given by https URL, inline (base64) or as built-in samples. A validation error names its JSON path, e.g.
+ * given by https URL, as S3 objects, inline (base64) or as built-in samples. A validation error names its JSON path, e.g.
  * {@code images[2]}.
  */
 @Schema(name = "AnalysisJson", description = "The analysis request as JSON. Send exactly one of 'preset' and "
@@ -66,13 +66,19 @@ public record AnalysisBody(
 
     /** One image of a JSON request: exactly one of its sources. */
     @OneSource
-    @Schema(name = "ImageSource", description = "One image: exactly one of 'url', 'base64' and 'sample'.")
+    @Schema(name = "ImageSource", description = "One image: exactly one of 'url', 's3', 'base64' and 'sample'.")
     public record Image(
             @MaxCodePoints(4096)
             @Schema(description = "An https URL the service fetches the image from (public addresses only, unless "
                     + "configured otherwise; at most 3 redirects; at most 20 MiB)", maxLength = 4096,
                     format = "uri", examples = "https://upload.wikimedia.org/wikipedia/commons/3/3a/Cat03.jpg")
             String url,
+
+            @MaxCodePoints(1100)
+            @Schema(description = "An S3 object, s3://bucket/key (the key taken literally), from a bucket the service "
+                    + "may read (sources.s3.allowed-buckets); at most 20 MiB", maxLength = 1100,
+                    examples = "s3://my-bucket/photos/cat.png")
+            String s3,
 
             @Schema(description = "The image file's bytes in base64 (RFC 4648, no line breaks); at most 20 MiB "
                     + "decoded", format = "byte")
@@ -90,7 +96,7 @@ public record AnalysisBody(
     @Constraint(validatedBy = OneSource.Validator.class)
     @interface OneSource {
 
-        String message() default "must have exactly one of 'url', 'base64' and 'sample'";
+        String message() default "must have exactly one of 'url', 's3', 'base64' and 'sample'";
 
         Class<?>[] groups() default {};
 
@@ -101,7 +107,7 @@ public record AnalysisBody(
 
             @Override
             public boolean isValid(Image image, ConstraintValidatorContext context) {
-                return image == null || Stream.of(image.url(), image.base64(), image.sample())
+                return image == null || Stream.of(image.url(), image.s3(), image.base64(), image.sample())
                         .filter(source -> source != null && !source.isBlank()).count() == 1;
             }
         }

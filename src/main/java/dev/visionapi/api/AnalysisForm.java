@@ -40,8 +40,8 @@ public class AnalysisForm {
 
     @Schema(name = "imageUrl", type = SchemaType.ARRAY, implementation = URI.class,
             description = "Instead of 'image' files: https URLs the service fetches the images from (public "
-            + "addresses only, unless configured otherwise; at most 3 redirects; each at most 20 MiB), in the order "
-            + "the prompt refers to them. One kind of image per form: 'image', 'imageUrl' or 'sample'.")
+            + "addresses only, unless configured otherwise; at most 3 redirects), or s3://bucket/key URIs of "
+            + "objects in buckets the service may read; each at most 20 MiB, in the order the prompt refers to them. One kind of image per form: 'image', 'imageUrl' or 'sample'.")
     @RestForm("imageUrl")
     public List<String> imageUrls = List.of();
 

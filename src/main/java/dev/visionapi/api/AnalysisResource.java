@@ -55,6 +55,7 @@ import dev.visionapi.ops.SourceMetrics;
 import dev.visionapi.problem.ProblemException;
 import dev.visionapi.problem.ProblemType;
 import dev.visionapi.security.ApiKeys;
+import dev.visionapi.sources.S3ImageReader;
 import dev.visionapi.sources.UrlImageFetcher;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
@@ -91,15 +92,20 @@ public class AnalysisResource {
     private final AnalysisTelemetry telemetry;
     private final long maxFileBytes;
     private final UrlImageFetcher urls;
+    private final S3ImageReader s3;
     private final SourceMetrics sourceMetrics;
     private final Duration fetchDeadline;
 
     AnalysisResource(AnalysisService analyses, SampleCatalog samples, ObjectMapper json, AnalysisTelemetry telemetry,
-            ImagesConfig images, UrlImageFetcher urls, SourceMetrics sourceMetrics, SourcesConfig sources) {
+            ImagesConfig images, UrlImageFetcher urls, S3ImageReader s3, SourceMetrics sourceMetrics,
+            SourcesConfig sources) {
         this.urls = urls;
+        this.s3 = s3;
         this.sourceMetrics = sourceMetrics;
-        // The fetches' own deadline, with a margin for the last bytes in flight when it passes.
-        this.fetchDeadline = sources.url().timeout().plusSeconds(1);
+        // The fetches' own deadlines, with a margin for the last bytes in flight when one passes.
+        Duration longest = sources.url().timeout().compareTo(sources.s3().timeout()) > 0 ? sources.url().timeout()
+                : sources.s3().timeout();
+        this.fetchDeadline = longest.plusSeconds(1);
         this.analyses = analyses;
         this.maxFileBytes = images.maxFileBytes();
         this.telemetry = telemetry;
@@ -117,7 +123,7 @@ public class AnalysisResource {
 
                     Send exactly one of 'preset' and 'prompt', and 'image' files, 'imageUrl' fields or one 'sample' ID. The same \
                     request can be sent as JSON (Content-Type: application/json), each image given by https URL, \
-                    inline in base64 or as a sample ID; its validation errors name JSON paths such as 'images[2]'.
+                    S3 URI, inline in base64 or as a sample ID; its validation errors name JSON paths such as 'images[2]'.
 
                     Images are recognised by their content: PNG, JPEG, GIF and WebP are sent as they are when their \
                     long edge is at most 1568 px and they are at most 3.75 MB; larger ones, EXIF-rotated JPEGs, BMP \
@@ -297,7 +303,9 @@ public class AnalysisResource {
         if (!urls.isEmpty()) {
             List<Uni<ImageUpload>> fetches = new ArrayList<>(urls.size());
             for (int i = 0; i < urls.size(); i++) {
-                fetches.add(fetched(urls.get(i), "imageUrl[" + i + "]"));
+                String url = urls.get(i).strip();
+                fetches.add(url.startsWith("s3://") ? sourceMetrics.timed("s3", s3.read(url))
+                        : fetched(url, "imageUrl[" + i + "]"));
             }
             return Uni.join().all(fetches).andFailFast();
         }
@@ -321,8 +329,13 @@ public class AnalysisResource {
         for (int i = 0; i < body.images().size(); i++) {
             AnalysisBody.Image image = body.images().get(i);
             String path = "images[" + i + "]";
-            images.add(present(image.url()).isPresent() ? fetched(image.url(), path + ".url")
-                    : Uni.createFrom().item(image(image, path)));
+            if (present(image.url()).isPresent()) {
+                images.add(fetched(image.url(), path + ".url"));
+            } else if (present(image.s3()).isPresent()) {
+                images.add(sourceMetrics.timed("s3", s3.read(image.s3().strip())));
+            } else {
+                images.add(Uni.createFrom().item(image(image, path)));
+            }
         }
         return Uni.join().all(images).andFailFast();
     }
