@@ -3,6 +3,7 @@
 const form = document.getElementById('analysis-form');
 const samplesBox = document.getElementById('samples');
 const fileInput = document.getElementById('files');
+const urlBox = document.getElementById('image-urls');
 const dropZone = document.getElementById('drop-zone');
 const previews = document.getElementById('previews');
 const presetSelect = document.getElementById('preset');
@@ -128,6 +129,7 @@ function chooseSample(sample) {
     chosenSample = sample;
     uploads = [];
     fileInput.value = '';
+    urlBox.value = '';
     for (const button of samplesBox.querySelectorAll('button')) {
         button.setAttribute('aria-pressed', String(button.dataset.sample === sample.id));
     }
@@ -143,6 +145,7 @@ function chooseFiles(files) {
     }
     uploads = images;
     chosenSample = null;
+    urlBox.value = '';
     for (const button of samplesBox.querySelectorAll('button')) {
         button.setAttribute('aria-pressed', 'false');
     }
@@ -184,6 +187,24 @@ function renderPreviews(items, ownedUrls = []) {
 }
 
 fileInput.addEventListener('change', () => chooseFiles(fileInput.files));
+
+/** The URLs typed in, one per line. A form takes one kind of image: typing URLs drops a chosen sample or files. */
+function imageUrls() {
+    return urlBox.value.split('\n').map(line => line.trim()).filter(line => line !== '');
+}
+
+urlBox.addEventListener('input', () => {
+    if (imageUrls().length === 0) {
+        return;
+    }
+    chosenSample = null;
+    uploads = [];
+    fileInput.value = '';
+    for (const button of samplesBox.querySelectorAll('button')) {
+        button.setAttribute('aria-pressed', 'false');
+    }
+    renderPreviews([]);
+});
 for (const type of ['dragenter', 'dragover']) {
     dropZone.addEventListener(type, event => {
         event.preventDefault();
@@ -302,6 +323,9 @@ function formData() {
     }
     for (const file of uploads) {
         data.append('image', file, file.name);
+    }
+    for (const url of imageUrls()) {
+        data.append('imageUrl', url);
     }
     const preset = currentPreset();
     if (preset && !promptEdited()) {

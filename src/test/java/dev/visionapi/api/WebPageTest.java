@@ -128,6 +128,19 @@ class WebPageTest {
     }
 
     @Test
+    void imageUrlsAreSentAsTheFormsImageUrlFields() {
+        tab.click("[data-sample='cat-chelsea']");
+        // An internal address: the service refuses it, which shows the URL was sent as an image (and no sample).
+        tab.fill("#image-urls", "https://10.0.0.1/cat.png\n");
+        assertThat(tab.getAttribute("[data-sample='cat-chelsea']", "aria-pressed")).isEqualTo("false");
+        tab.selectOption("#preset", "caption");
+        tab.click("#go");
+        tab.waitForSelector("#error:not([hidden])");
+        assertThat(tab.textContent("#error")).contains("Image source not allowed");
+        assertThat(bedrock().calls()).isEmpty();
+    }
+
+    @Test
     void anErrorIsShownAsReadableText() {
         tab.setInputFiles("#files", new FilePayload("notes.png", "image/png",
                 "shopping list: milk, eggs".getBytes(StandardCharsets.UTF_8)));
