@@ -231,7 +231,7 @@ public class AnalysisResource {
             @Context RoutingContext routing, @Context Sse sse, @Context UriInfo uri, @Context SecurityContext security) {
         AdmissionFilter.bodyReceived(routing);
         // Waits on this worker thread, as the preparation below does, so that a failed fetch is an ordinary problem
-        // response; each fetch ends within sources.url.timeout.
+        // response; each fetch ends within sources.url.timeout or sources.s3.timeout.
         List<ImageUpload> images = images(body).await().atMost(fetchDeadline);
         return stream(toRequest(body, images), routing, sse, uri, security);
     }
