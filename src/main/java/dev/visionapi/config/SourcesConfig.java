@@ -67,5 +67,9 @@ public interface SourcesConfig {
         /** Deadline of reading one object, the length check and the download together, retries included. */
         @WithDefault("20s")
         Duration timeout();
+
+        /** Connections to S3 at once (the SDK's default of 50 would queue analyses at the in-flight limit). */
+        @WithDefault("256")
+        int maxConcurrency();
     }
 }

@@ -61,7 +61,8 @@ public class S3ClientProducer {
                         // The SDK's 30 s read timeout would outlast the deadline; the deadline governs instead.
                         .readTimeout(s3.timeout())
                         .writeTimeout(s3.timeout())
-                        .connectionAcquisitionTimeout(s3.timeout()))
+                        .connectionAcquisitionTimeout(s3.timeout())
+                        .maxConcurrency(s3.maxConcurrency()))
                 // Completions run on the SDK's Netty thread instead of hopping to its own pool: what follows them
                 // (checking the length, copying the bytes) never blocks.
                 .asyncConfiguration(ClientAsyncConfiguration.builder()

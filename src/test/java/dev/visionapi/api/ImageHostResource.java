@@ -17,7 +17,7 @@ import io.vertx.core.net.PfxOptions;
  * An https image host on loopback with a certificate for "localhost" (a test CA the service is told to trust), allowed
  * through {@code sources.url.allowed-networks} and {@code allowed-ports} for the tests that use it: {@code /cat.png}
  * is the cat sample, {@code /text} is not an image, {@code /missing} answers 404, {@code /to-metadata} redirects to
- * the cloud metadata address.
+ * the cloud metadata address, {@code /stall} sends its first bytes and then nothing. Fetches have 3 s here.
  */
 public class ImageHostResource implements QuarkusTestResourceLifecycleManager {
 
@@ -39,6 +39,8 @@ public class ImageHostResource implements QuarkusTestResourceLifecycleManager {
                         case "/cat.png" -> request.response().putHeader("Content-Type", "text/plain")
                                 .end(Buffer.buffer(TestImages.CAT_PNG));
                         case "/text" -> request.response().end("no image here");
+                        // Headers and the first bytes, then nothing: only the fetch's deadline ends it.
+                        case "/stall" -> request.response().setChunked(true).write("\u0089PNG");
                         case "/to-metadata" -> request.response().setStatusCode(302)
                                 .putHeader("Location", "https://169.254.169.254/latest/meta-data/").end();
                         default -> request.response().setStatusCode(404).end();
@@ -48,7 +50,7 @@ public class ImageHostResource implements QuarkusTestResourceLifecycleManager {
         String port = Integer.toString(server.actualPort());
         System.setProperty("test.image-host.port", port);
         return Map.of("sources.url.allowed-networks", "127.0.0.0/8", "sources.url.allowed-ports", port,
-                "sources.url.trust-certificates", trusted().toString());
+                "sources.url.trust-certificates", trusted().toString(), "sources.url.timeout", "3s");
     }
 
     private static Path trusted() {

@@ -7,6 +7,8 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.Map;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -89,6 +91,23 @@ class UrlAnalysisTest {
                 .when().post("/v1/analyses")
                 .then().statusCode(502).contentType("application/problem+json")
                 .body("type", equalTo("urn:visionapi:problem:source-unreachable"));
+    }
+
+    @Test
+    void aHostThatStallsGets504AtTheDeadlineWhileOtherAnalysesAreServed() throws Exception {
+        CompletableFuture<String> stalled = CompletableFuture.supplyAsync(() -> given().contentType(ContentType.JSON)
+                .body(Map.of("images", List.of(Map.of("url", ImageHostResource.url("/stall"))), "preset", "caption"))
+                .when().post("/v1/analyses")
+                .then().statusCode(504).contentType("application/problem+json")
+                .extract().path("type"));
+
+        for (int i = 0; i < 3; i++) {
+            given().multiPart("sample", "cat-chelsea").multiPart("preset", "caption")
+                    .when().post("/v1/analyses")
+                    .then().statusCode(200);
+        }
+        assertThat(stalled).as("answered only at the 3 s fetch deadline").isNotDone();
+        assertThat(stalled.get(30, TimeUnit.SECONDS)).isEqualTo("urn:visionapi:problem:source-timeout");
     }
 
     @Test

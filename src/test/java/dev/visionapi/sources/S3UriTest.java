@@ -70,6 +70,7 @@ class S3UriTest {
         assertThat(config.sources().s3().allowedBuckets()).isEmpty();
         assertThat(config.sources().s3().pathStyle()).isFalse();
         assertThat(config.sources().s3().timeout()).isEqualTo(Duration.ofSeconds(20));
+        assertThat(config.sources().s3().maxConcurrency()).isEqualTo(256);
         try (S3AsyncClient client = S3AsyncClient.builder().region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("id", "secret")))
                 .build()) {
