@@ -34,11 +34,6 @@ public class S3ImageReader {
 
     // The largest array the JVM reliably allocates: an object past it is too large whatever the configured cap.
     private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
-    /**
-     * How much of an object {@link #head(String)} reads: the format and dimensions of nearly every image, though a
-     * JPEG's metadata before its frame header can be longer: a caller that cannot tell should download the object.
-     */
-    static final int FIRST_BYTES = 65_536;
 
     private final S3AsyncClient client;
     private final Set<String> allowedBuckets;
@@ -73,35 +68,9 @@ public class S3ImageReader {
                         throw new ProblemException(ProblemType.PAYLOAD_TOO_LARGE, "The S3 object " + uri + " has "
                                 + length + " bytes; at most " + maxBytes + " are accepted");
                     }
-                    return getObject(uri, head, null, (int) length, deadline);
+                    return getObject(uri, head, (int) length, deadline);
                 })
                 .onItem().<ImageUpload>transform(bytes -> new S3Image(uri.toString(), bytes))
-                .onFailure().transform(failure -> problem(uri, failure));
-    }
-
-    /**
-     * The object's length and its first {@value #FIRST_BYTES} bytes (a ranged GET of that very version), enough to
-     * tell its format and dimensions without downloading it; for handing the object to a model by reference. Its
-     * length is not checked against {@code images.max-file-bytes}. Fails as {@link #read(String)} does.
-     */
-    public Uni<ObjectHead> head(String s3Uri) {
-        S3Uri uri;
-        try {
-            uri = allowed(s3Uri);
-        } catch (ProblemException e) {
-            return Uni.createFrom().failure(e);
-        }
-        long deadline = System.nanoTime() + timeout.toNanos();
-        return headObject(uri)
-                .onItem().transformToUni(head -> {
-                    long length = length(uri, head);
-                    if (length == 0) {
-                        return Uni.createFrom().item(new ObjectHead(uri, 0, head.eTag(), new byte[0]));
-                    }
-                    int first = (int) Math.min(length, FIRST_BYTES);
-                    return getObject(uri, head, "bytes=0-" + (first - 1), first, deadline)
-                            .onItem().transform(bytes -> new ObjectHead(uri, length, head.eTag(), bytes));
-                })
                 .onFailure().transform(failure -> problem(uri, failure));
     }
 
@@ -130,12 +99,12 @@ public class S3ImageReader {
     }
 
     /** GetObject of the version HeadObject described, in the time left until the deadline. */
-    private Uni<byte[]> getObject(S3Uri uri, HeadObjectResponse head, String range, int length, long deadline) {
+    private Uni<byte[]> getObject(S3Uri uri, HeadObjectResponse head, int length, long deadline) {
         long remaining = deadline - System.nanoTime();
         if (remaining <= 0) {
             return Uni.createFrom().failure(timedOut());
         }
-        GetObjectRequest.Builder get = GetObjectRequest.builder().bucket(uri.bucket()).key(uri.key()).range(range)
+        GetObjectRequest.Builder get = GetObjectRequest.builder().bucket(uri.bucket()).key(uri.key())
                 .overrideConfiguration(call -> call.apiCallTimeout(Duration.ofNanos(remaining)));
         if (head.eTag() != null) {
             get.ifMatch(head.eTag()); // the version whose length was checked, not one replaced since

@@ -10,7 +10,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -191,47 +190,6 @@ class S3ImageReaderTest {
                 ProblemType.SOURCE_UNREACHABLE);
 
         assertThat(problem.getMessage()).contains("changed while it was read");
-    }
-
-    @Test
-    void headReadsTheLengthAndTheFirstBytesOnly() {
-        int getsBefore = S3ProxyResource.gets(BUCKET, "cat-chelsea.png");
-        byte[] sample = S3ProxyResource.sample("cat-chelsea.png");
-
-        ObjectHead head = reader.head("s3://images/cat-chelsea.png").await().atMost(WAIT);
-
-        assertThat(head.uri()).hasToString("s3://images/cat-chelsea.png");
-        assertThat(head.length()).isEqualTo(sample.length);
-        assertThat(head.eTag()).isNotBlank();
-        assertThat(head.firstBytes()).isEqualTo(Arrays.copyOf(sample, S3ImageReader.FIRST_BYTES));
-        assertThat(S3ProxyResource.gets(BUCKET, "cat-chelsea.png")).isEqualTo(getsBefore + 1);
-    }
-
-    @Test
-    void headOfAnObjectOverTheCapStillAnswers() {
-        ObjectHead head = reader.head("s3://images/person-astronaut.png").await().atMost(WAIT);
-
-        assertThat(head.length()).isEqualTo(S3ProxyResource.sample("person-astronaut.png").length);
-        assertThat(head.firstBytes()).hasSize(S3ImageReader.FIRST_BYTES);
-    }
-
-    @Test
-    void headOfSmallAndEmptyObjects() {
-        S3ProxyResource.put(BUCKET, "three-bytes.bin", new byte[] {7, 8, 9});
-        S3ProxyResource.put(BUCKET, "empty.bin", new byte[0]);
-
-        assertThat(reader.head("s3://images/three-bytes.bin").await().atMost(WAIT).firstBytes())
-                .containsExactly(7, 8, 9);
-        ObjectHead empty = reader.head("s3://images/empty.bin").await().atMost(WAIT);
-        assertThat(empty.length()).isZero();
-        assertThat(empty.firstBytes()).isEmpty();
-    }
-
-    @Test
-    void headFailsAsReadDoes() {
-        assertProblem(reader.head("s3://images/no-such-image.png"), ProblemType.SOURCE_NOT_FOUND);
-        assertProblem(reader.head("s3://" + OTHER_BUCKET + "/cat-chelsea.png"), ProblemType.SOURCE_FORBIDDEN);
-        assertProblem(reader.head("s3:/images/cat-chelsea.png"), ProblemType.INVALID_REQUEST);
     }
 
     @ParameterizedTest
