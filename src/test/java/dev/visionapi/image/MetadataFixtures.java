@@ -102,15 +102,15 @@ public final class MetadataFixtures {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int afterIhdr = 8 + 12 + 13;
         out.write(png, 0, afterIhdr);
-        chunk(out, "gAMA", ByteBuffer.allocate(4).putInt(45455).array());
-        chunk(out, "sRGB", new byte[] {0});
-        chunk(out, "tEXt", ascii("Comment\0" + COMMENT));
-        chunk(out, "zTXt", zTxtData);
-        chunk(out, "iTXt", concat(ascii("XML:com.adobe.xmp\0\0\0\0\0"), ascii(XMP_PACKET)));
-        chunk(out, "tIME", new byte[] {0x07, (byte) 0xEA, 12, 3, 13, 0, 0});
-        chunk(out, "pHYs", new byte[] {0, 0, 0x0B, 0x13, 0, 0, 0x0B, 0x13, 1});
-        chunk(out, "eXIf", exifWithGps());
-        chunk(out, "prVt", ascii(COMMENT));
+        TestImageFactory.chunk(out, "gAMA", ByteBuffer.allocate(4).putInt(45455).array());
+        TestImageFactory.chunk(out, "sRGB", new byte[] {0});
+        TestImageFactory.chunk(out, "tEXt", ascii("Comment\0" + COMMENT));
+        TestImageFactory.chunk(out, "zTXt", zTxtData);
+        TestImageFactory.chunk(out, "iTXt", concat(ascii("XML:com.adobe.xmp\0\0\0\0\0"), ascii(XMP_PACKET)));
+        TestImageFactory.chunk(out, "tIME", new byte[] {0x07, (byte) 0xEA, 12, 3, 13, 0, 0});
+        TestImageFactory.chunk(out, "pHYs", new byte[] {0, 0, 0x0B, 0x13, 0, 0, 0x0B, 0x13, 1});
+        TestImageFactory.chunk(out, "eXIf", exifWithGps());
+        TestImageFactory.chunk(out, "prVt", ascii(COMMENT));
         out.write(png, afterIhdr, png.length - afterIhdr);
         return out.toByteArray();
     }
@@ -120,7 +120,7 @@ public final class MetadataFixtures {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int afterIhdr = 8 + 12 + 13;
         out.write(png, 0, afterIhdr);
-        chunk(out, "iCCP", concat(ascii("ICC profile\0\0"), deflatedProfile));
+        TestImageFactory.chunk(out, "iCCP", concat(ascii("ICC profile\0\0"), deflatedProfile));
         out.write(png, afterIhdr, png.length - afterIhdr);
         return out.toByteArray();
     }
@@ -188,17 +188,6 @@ public final class MetadataFixtures {
             i += 12 + length;
         }
         return true;
-    }
-
-    private static void chunk(ByteArrayOutputStream png, String type, byte[] data) {
-        byte[] typeBytes = ascii(type);
-        png.writeBytes(ByteBuffer.allocate(4).putInt(data.length).array());
-        png.writeBytes(typeBytes);
-        png.writeBytes(data);
-        CRC32 crc = new CRC32();
-        crc.update(typeBytes);
-        crc.update(data);
-        png.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
     }
 
     // --- WebP ---

@@ -274,7 +274,8 @@ public final class TestImageFactory {
         return png.toByteArray();
     }
 
-    private static void chunk(ByteArrayOutputStream png, String type, byte[] data) {
+    /** Writes one PNG chunk: length, type, data and the CRC of type and data. */
+    static void chunk(ByteArrayOutputStream png, String type, byte[] data) {
         byte[] typeBytes = type.getBytes(StandardCharsets.US_ASCII);
         png.writeBytes(ByteBuffer.allocate(4).putInt(data.length).array());
         png.writeBytes(typeBytes);
