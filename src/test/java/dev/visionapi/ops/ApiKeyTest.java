@@ -10,12 +10,9 @@ import java.net.URL;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import jakarta.inject.Inject;
 
@@ -137,29 +134,12 @@ class ApiKeyTest {
 
     @Test
     void theAnalysisLogLineNamesTheKeyButNeverShowsIt() {
-        List<String> lines = new CopyOnWriteArrayList<>();
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                lines.add(String.format(record.getMessage(), record.getParameters()));
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        Logger logger = Logger.getLogger("dev.visionapi.analysis");
-        logger.addHandler(capture);
-        try {
+        List<String> lines;
+        try (CapturedLog log = CapturedLog.of("dev.visionapi.analysis")) {
             given().header("X-API-Key", "k-delta-2b7e").header(RequestIds.HEADER, "keyed-log-1")
                     .multiPart("sample", "cat-chelsea").multiPart("preset", "caption")
                     .when().post("/v1/analyses").then().statusCode(200);
-        } finally {
-            logger.removeHandler(capture);
+            lines = log.lines();
         }
         String name = keys.nameOf("k-delta-2b7e").orElseThrow();
         assertThat(lines).filteredOn(line -> line.contains("requestId=keyed-log-1")).singleElement()
@@ -168,30 +148,13 @@ class ApiKeyTest {
 
     @Test
     void refusalsLogNoStackTrace() {
-        List<LogRecord> records = new CopyOnWriteArrayList<>();
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                records.add(record);
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        Logger root = Logger.getLogger("");
-        root.addHandler(capture);
-        try {
+        List<LogRecord> records;
+        try (CapturedLog log = CapturedLog.of("")) {
             given().get("/v1/presets").then().statusCode(401);
             given().header("X-API-Key", "k-gamma-0000").get("/v1/models").then().statusCode(401);
             given().get("/q/metrics").then().statusCode(401);
             RawRequest.get("/v1;x/presets").sendTo(server);
-        } finally {
-            root.removeHandler(capture);
+            records = log.records();
         }
         assertThat(records).allSatisfy(record -> {
             assertThat(record.getThrown()).as(record.getMessage()).isNull();

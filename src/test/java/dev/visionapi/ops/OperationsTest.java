@@ -8,10 +8,6 @@ import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.not;
 
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -73,30 +69,12 @@ class OperationsTest {
 
     @Test
     void oneLogLinePerAnalysisWithItsRequestIdAndNothingSecret() {
-        List<String> lines = new CopyOnWriteArrayList<>();
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                lines.add(record.getParameters() == null ? record.getMessage()
-                        : String.format(record.getMessage(), record.getParameters()));
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        Logger logger = Logger.getLogger("dev.visionapi.analysis");
-        logger.addHandler(capture);
-        try {
+        List<String> lines;
+        try (CapturedLog log = CapturedLog.of("dev.visionapi.analysis")) {
             given().header(RequestIds.HEADER, "log-test-1").multiPart("sample", "cat-chelsea")
                     .multiPart("prompt", "My secret plan is in this prompt")
                     .when().post("/v1/analyses").then().statusCode(200);
-        } finally {
-            logger.removeHandler(capture);
+            lines = log.lines();
         }
         assertThat(lines).filteredOn(line -> line.contains("requestId=log-test-1")).singleElement()
                 .satisfies(line -> assertThat(line)
