@@ -26,7 +26,8 @@ import software.amazon.awssdk.annotations.SdkProtectedApi;
 /**
  * The project's ground rules, checked on the production classes: public APIs of the frameworks only, no reflection
  * into them, and the packages' layering ({@code api} → {@code ops} → {@code analysis} → {@code image}, {@code bedrock},
- * {@code sources} → {@code problem}, {@code config}) without cycles. Each rule is a test of its own, so that each failure shows.
+ * {@code sources} → {@code aws}, {@code problem}, {@code config}) without cycles. Each rule is a test of its own, so
+ * that each failure shows.
  */
 class ArchitectureTest {
 
@@ -99,6 +100,15 @@ class ArchitectureTest {
     }
 
     @Test
+    void awsIsAtTheBottom() {
+        check(noClasses()
+                .that().resideInAPackage("dev.visionapi.aws..")
+                .should().dependOnClassesThat(resideInAPackage("dev.visionapi..")
+                        .and(not(resideInAPackage("dev.visionapi.aws.."))))
+                .as("aws, the SDK clients' shared set-up, depends on no other package of the service"));
+    }
+
+    @Test
     void imageAndBedrockDoNotReachUp() {
         check(noClasses()
                 .that().resideInAnyPackage("dev.visionapi.image..", "dev.visionapi.bedrock..")
@@ -114,8 +124,8 @@ class ArchitectureTest {
                 .that().resideInAPackage("dev.visionapi.sources..")
                 .should().dependOnClassesThat(resideInAPackage("dev.visionapi..")
                         .and(not(resideInAnyPackage("dev.visionapi.sources..", "dev.visionapi.image..",
-                                "dev.visionapi.problem..", "dev.visionapi.config.."))))
-                .as("sources depend on no package of the service but image, problem and config"));
+                                "dev.visionapi.aws..", "dev.visionapi.problem..", "dev.visionapi.config.."))))
+                .as("sources depend on no package of the service but image, aws, problem and config"));
     }
 
     @Test

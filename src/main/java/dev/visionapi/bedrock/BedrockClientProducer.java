@@ -5,7 +5,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -16,6 +15,8 @@ import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
+import dev.visionapi.aws.ClientRegion;
+import dev.visionapi.aws.DeadlineScheduler;
 import dev.visionapi.config.BedrockConfig;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.StartupEvent;
@@ -29,7 +30,6 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.Protocol;
 import software.amazon.awssdk.http.ProtocolNegotiation;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClientBuilder;
 
@@ -48,13 +48,12 @@ import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClientB
 public class BedrockClientProducer {
 
     private static final Logger LOG = Logger.getLogger(BedrockClientProducer.class);
-    private static final Region FALLBACK_REGION = Region.US_EAST_1;
 
     private final BedrockConfig config;
     // An Instance, resolved only when nothing is configured: the bean exists in dev mode only.
     private final Instance<LocalBedrock> localBedrock;
     private final CompletableFuture<BedrockRuntimeAsyncClient> built = new CompletableFuture<>();
-    private final ScheduledThreadPoolExecutor timeouts = timeoutScheduler();
+    private final ScheduledThreadPoolExecutor timeouts = DeadlineScheduler.create("bedrock-deadline", 2);
 
     BedrockClientProducer(BedrockConfig config, Instance<LocalBedrock> localBedrock) {
         this.config = config;
@@ -108,16 +107,7 @@ public class BedrockClientProducer {
         }
         endpoint.ifPresent(builder::endpointOverride);
         builder.credentialsProvider(credentials);
-        if (config.region().isPresent()) {
-            return builder.region(Region.of(config.region().get())).build();
-        }
-        try {
-            return builder.build(); // the SDK's default region chain decides
-        } catch (SdkClientException e) {
-            // The chain found no region (its providers are not the SDK's public API, so it is asked through build).
-            LOG.infof("No AWS region configured; using %s", FALLBACK_REGION);
-            return builder.region(FALLBACK_REGION).build();
-        }
+        return ClientRegion.build(builder, config.region(), "Bedrock");
     }
 
     /** The HTTP client towards Bedrock: its protocol, pool and timeouts. */
@@ -142,22 +132,6 @@ public class BedrockClientProducer {
     void close(@Disposes BedrockRuntimeAsyncClient client) {
         client.close();
         timeouts.shutdownNow(); // the SDK leaves an executor it was given to its owner
-    }
-
-    /**
-     * Where the SDK schedules each call's deadline ({@code apiCallTimeout}). The SDK's own scheduler keeps a cancelled
-     * deadline queued until it would have fired ({@code bedrock.timeout}, a minute by default), so under load many
-     * thousands of dead deadlines pile up for the garbage collector; this one drops a deadline as soon as its call ends.
-     */
-    static ScheduledThreadPoolExecutor timeoutScheduler() {
-        AtomicInteger threads = new AtomicInteger();
-        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(2, task -> {
-            Thread thread = new Thread(task, "bedrock-deadline-" + threads.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
-        scheduler.setRemoveOnCancelPolicy(true);
-        return scheduler;
     }
 
     private static boolean resolvable(AwsCredentialsProvider credentials) {

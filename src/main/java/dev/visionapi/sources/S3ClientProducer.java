@@ -7,16 +7,15 @@ import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
-import org.jboss.logging.Logger;
 
+import dev.visionapi.aws.ClientRegion;
+import dev.visionapi.aws.DeadlineScheduler;
 import dev.visionapi.config.SourcesConfig;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientAsyncConfiguration;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.client.config.SdkAdvancedAsyncClientOption;
-import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.S3AsyncClientBuilder;
 
@@ -27,11 +26,9 @@ import software.amazon.awssdk.services.s3.S3AsyncClientBuilder;
 @ApplicationScoped
 public class S3ClientProducer {
 
-    private static final Logger LOG = Logger.getLogger(S3ClientProducer.class);
-    private static final Region FALLBACK_REGION = Region.US_EAST_1;
 
     private final SourcesConfig config;
-    private final ScheduledThreadPoolExecutor deadlines = deadlineScheduler();
+    private final ScheduledThreadPoolExecutor deadlines = DeadlineScheduler.create("s3-deadline", 1);
 
     S3ClientProducer(SourcesConfig config) {
         this.config = config;
@@ -42,16 +39,7 @@ public class S3ClientProducer {
     S3AsyncClient s3Client() {
         S3AsyncClientBuilder builder = builder(config.s3(), deadlines)
                 .credentialsProvider(DefaultCredentialsProvider.builder().build());
-        if (config.s3().region().isPresent()) {
-            return builder.region(Region.of(config.s3().region().get())).build();
-        }
-        try {
-            return builder.build(); // the SDK's default region chain decides
-        } catch (SdkClientException e) {
-            // The chain found no region (its providers are not the SDK's public API, so it is asked through build).
-            LOG.infof("No AWS region configured for S3; using %s", FALLBACK_REGION);
-            return builder.region(FALLBACK_REGION).build();
-        }
+        return ClientRegion.build(builder, config.s3().region(), "S3");
     }
 
     /** Everything of the client but its credentials and region: the HTTP client, deadline, addressing, endpoint. */
@@ -80,19 +68,5 @@ public class S3ClientProducer {
     void close(@Disposes S3AsyncClient client) {
         client.close();
         deadlines.shutdownNow(); // the SDK leaves an executor it was given to its owner
-    }
-
-    /**
-     * Where the SDK schedules each call's deadline. Its own scheduler keeps a cancelled deadline queued until it would
-     * have fired; this one drops it as soon as its call ends.
-     */
-    static ScheduledThreadPoolExecutor deadlineScheduler() {
-        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, task -> {
-            Thread thread = new Thread(task, "s3-deadline");
-            thread.setDaemon(true);
-            return thread;
-        });
-        scheduler.setRemoveOnCancelPolicy(true);
-        return scheduler;
     }
 }

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import dev.visionapi.aws.DeadlineScheduler;
 import dev.visionapi.config.ImagesConfig;
 import dev.visionapi.config.SourcesConfig;
 import dev.visionapi.image.ImageUpload;
@@ -129,7 +130,7 @@ class S3ImageReaderTest {
 
     @Test
     void wrongCredentialsAreAccessDenied() {
-        try (S3AsyncClient client = S3ClientProducer.builder(sources.s3(), S3ClientProducer.deadlineScheduler())
+        try (S3AsyncClient client = S3ClientProducer.builder(sources.s3(), DeadlineScheduler.create("s3-deadline", 1))
                 .credentialsProvider(StaticCredentialsProvider.create(
                         AwsBasicCredentials.create("AKIDWRONG", "not-the-secret")))
                 .region(Region.US_EAST_1)
@@ -156,7 +157,7 @@ class S3ImageReaderTest {
                 "sources.s3.endpoint-override", "http://127.0.0.1:9",
                 "sources.s3.path-style", "true",
                 "sources.s3.allowed-buckets", BUCKET)).sources();
-        try (S3AsyncClient client = S3ClientProducer.builder(closed.s3(), S3ClientProducer.deadlineScheduler())
+        try (S3AsyncClient client = S3ClientProducer.builder(closed.s3(), DeadlineScheduler.create("s3-deadline", 1))
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("id", "secret")))
                 .region(Region.US_EAST_1)
                 // Without retries: a retried refused connection now and then waits out the whole deadline in the

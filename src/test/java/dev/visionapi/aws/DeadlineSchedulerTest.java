@@ -1,4 +1,4 @@
-package dev.visionapi.bedrock;
+package dev.visionapi.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,12 +8,12 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
-/** The scheduler of the SDK's call deadlines lets go of a deadline as soon as its call ends. */
-class BedrockClientProducerTest {
+/** The scheduler of the SDK clients' call deadlines lets go of a deadline as soon as its call ends. */
+class DeadlineSchedulerTest {
 
     @Test
     void aCancelledDeadlineLeavesTheSchedulerAtOnce() {
-        ScheduledThreadPoolExecutor scheduler = BedrockClientProducer.timeoutScheduler();
+        ScheduledThreadPoolExecutor scheduler = DeadlineScheduler.create("test-deadline", 1);
         try {
             ScheduledFuture<?> deadline = scheduler.schedule(() -> { }, 1, TimeUnit.MINUTES);
             assertThat(scheduler.getQueue()).hasSize(1);
