@@ -304,7 +304,7 @@ public class AnalysisResource {
             List<Uni<ImageUpload>> fetches = new ArrayList<>(urls.size());
             for (int i = 0; i < urls.size(); i++) {
                 String url = urls.get(i).strip();
-                fetches.add(url.startsWith("s3://") ? sourceMetrics.timed("s3", s3.read(url))
+                fetches.add(url.startsWith("s3://") ? fromS3(url)
                         : fetched(url, "imageUrl[" + i + "]"));
             }
             return Uni.join().all(fetches).andFailFast();
@@ -332,12 +332,16 @@ public class AnalysisResource {
             if (present(image.url()).isPresent()) {
                 images.add(fetched(image.url(), path + ".url"));
             } else if (present(image.s3()).isPresent()) {
-                images.add(sourceMetrics.timed("s3", s3.read(image.s3().strip())));
+                images.add(fromS3(image.s3().strip()));
             } else {
                 images.add(Uni.createFrom().item(image(image, path)));
             }
         }
         return Uni.join().all(images).andFailFast();
+    }
+
+    private Uni<ImageUpload> fromS3(String uri) {
+        return sourceMetrics.timed("s3", s3.read(uri));
     }
 
     /** The image at {@code url}, named {@code field} in problems. */
