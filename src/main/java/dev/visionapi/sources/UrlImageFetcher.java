@@ -101,7 +101,9 @@ public class UrlImageFetcher {
             return Uni.createFrom().<ImageUpload>emitter(emitter -> {
                 UrlFetch fetch = new UrlFetch(this, url, emitter);
                 emitter.onTermination(fetch::abort);
-                fetch.start();
+                // On an event loop, a response's handlers are set in the tick that delivers it: called from any other
+                // thread, an empty redirect or a small body could end before its handlers exist, and the fetch hang.
+                vertx.getOrCreateContext().runOnContext(started -> fetch.start());
             })
                     .ifNoItem().after(timeout).failWith(() -> new ProblemException(ProblemType.SOURCE_TIMEOUT,
                             "%s did not send the image within %d ms.".formatted(SourceUrl.shown(url), timeout.toMillis())))
