@@ -9,6 +9,7 @@ import javax.net.ssl.SSLException;
 import dev.visionapi.problem.ProblemException;
 import dev.visionapi.problem.ProblemType;
 import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
@@ -158,13 +159,14 @@ final class UrlFetch {
         if (failure instanceof ProblemException problem) {
             return problem;
         }
-        if (failure instanceof ConnectTimeoutException) {
+        if (failure instanceof ConnectTimeoutException || failure instanceof SslHandshakeTimeoutException
+                || failure.getCause() instanceof SslHandshakeTimeoutException) {
             return new ProblemException(ProblemType.SOURCE_TIMEOUT,
                     "%s: the connection could not be opened in time.".formatted(url.shown()), null, failure);
         }
         if (failure instanceof SSLException || failure.getCause() instanceof SSLException) {
             return new ProblemException(ProblemType.SOURCE_UNREACHABLE,
-                    "%s: the TLS handshake failed (a certificate not trusted or not for %s, or no answer in time)."
+                    "%s: the TLS handshake failed (a certificate not trusted or not for %s)."
                             .formatted(url.shown(), url.host()),
                     null, failure);
         }

@@ -3,13 +3,20 @@ package dev.visionapi.sources;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -150,6 +157,86 @@ class UrlImageFetcherTest {
                 .fetch(new URI("http://127.0.0.1:" + closedPort + "/image")));
 
         assertThat(problem.type()).isEqualTo(ProblemType.SOURCE_UNREACHABLE);
+    }
+
+    @Test
+    void aHostNameThatDoesNotResolveIs502() {
+        // .invalid never resolves (RFC 6761), so the lookup fails without depending on the network.
+        ProblemException problem = failure(defaults().fetch(URI.create("https://images.invalid/cat.png")));
+
+        assertThat(problem.type()).isEqualTo(ProblemType.SOURCE_UNREACHABLE);
+        assertThat(problem.type().status()).isEqualTo(502);
+        assertThat(problem.getMessage()).contains("images.invalid could not be resolved");
+    }
+
+    @Test
+    void aConnectionThatIsNotAcceptedInTimeIs504() throws Exception {
+        // A listening socket whose accept queue is full and never drained: Linux drops further SYNs, so the connect
+        // neither succeeds nor is refused, it waits, as for a host that drops packets.
+        try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            List<Socket> queued = fillAcceptQueue(full.getLocalPort());
+            try {
+                ProblemException problem = failure(allowingLoopback(Map.of(
+                        "sources.url.allowed-ports", Integer.toString(full.getLocalPort()),
+                        "sources.url.connect-timeout", "300ms"))
+                        .fetch(new URI("http://127.0.0.1:" + full.getLocalPort() + "/image")));
+
+                assertThat(problem.type()).isEqualTo(ProblemType.SOURCE_TIMEOUT);
+                assertThat(problem.type().status()).isEqualTo(504);
+                assertThat(problem.getMessage()).contains("could not be opened in time");
+            } finally {
+                for (Socket socket : queued) {
+                    socket.close();
+                }
+            }
+        }
+    }
+
+    @Test
+    void aTlsHandshakeWithoutAnswerIs504() throws Exception {
+        // Accepts the connection and says nothing: the handshake, part of opening the connection, runs out of time.
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread acceptor = new Thread(() -> {
+                try (Socket accepted = silent.accept()) {
+                    accepted.getInputStream().readAllBytes();
+                } catch (IOException ended) {
+                    // the fetcher closed the connection, or the test ended
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            ProblemException problem = failure(allowingLoopback(Map.of(
+                    "sources.url.allowed-ports", Integer.toString(silent.getLocalPort()),
+                    "sources.url.connect-timeout", "300ms"))
+                    .fetch(new URI("https://127.0.0.1:" + silent.getLocalPort() + "/image")));
+
+            assertThat(problem.type()).isEqualTo(ProblemType.SOURCE_TIMEOUT);
+            assertThat(problem.getMessage()).contains("could not be opened in time");
+            acceptor.interrupt();
+        }
+    }
+
+    private static List<Socket> fillAcceptQueue(int port) {
+        List<Socket> queued = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            Socket socket = new Socket();
+            try {
+                socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
+                queued.add(socket);
+            } catch (IOException full) {
+                closeQuietly(socket);
+                return queued;
+            }
+        }
+        throw new IllegalStateException("the accept queue of port " + port + " did not fill up");
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // nothing was opened
+        }
     }
 
     // --- limits ----------------------------------------------------------------------------------------------------
