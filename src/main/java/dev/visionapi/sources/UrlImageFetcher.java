@@ -21,6 +21,7 @@ import dev.visionapi.config.SourcesConfig;
 import dev.visionapi.image.ImageUpload;
 import dev.visionapi.problem.ProblemException;
 import dev.visionapi.problem.ProblemType;
+import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -36,6 +37,7 @@ import io.vertx.core.net.PemTrustOptions;
  * The body is read up to {@code images.max-file-bytes} and the connection closed past it; the remote Content-Type is
  * ignored (the bytes are sniffed later, as for uploads).
  */
+@Startup // built at start-up, so that a malformed sources.url.allowed-networks stops the service, not a request
 @ApplicationScoped
 public class UrlImageFetcher {
 
@@ -61,7 +63,7 @@ public class UrlImageFetcher {
             @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown") String version) {
         SourcesConfig.Url url = sources.url();
         this.vertx = vertx;
-        this.addresses = AddressPolicy.allowing(url.allowedNetworks().orElse(List.of()));
+        this.addresses = allowedNetworks(url.allowedNetworks().orElse(List.of()));
         this.allowHttp = url.allowHttp();
         this.extraPorts = Set.copyOf(url.allowedPorts().orElse(List.of()));
         this.timeout = url.timeout();
@@ -109,6 +111,14 @@ public class UrlImageFetcher {
                             "%s did not send the image within %d ms.".formatted(SourceUrl.shown(url), timeout.toMillis())))
                     .onTermination().invoke(running::decrementAndGet);
         });
+    }
+
+    private static AddressPolicy allowedNetworks(List<String> networks) {
+        try {
+            return AddressPolicy.allowing(networks);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("sources.url.allowed-networks: " + e.getMessage(), e);
+        }
     }
 
     /** Checks what can be checked without a lookup; see {@link SourceUrl#check}. */

@@ -1,6 +1,7 @@
 package dev.visionapi.sources;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.io.IOException;
@@ -157,6 +158,13 @@ class UrlImageFetcherTest {
                 .fetch(new URI("http://127.0.0.1:" + closedPort + "/image")));
 
         assertThat(problem.type()).isEqualTo(ProblemType.SOURCE_UNREACHABLE);
+    }
+
+    @Test
+    void aMalformedAllowedNetworkNamesThePropertyWhenTheFetcherIsBuilt() {
+        assertThatThrownBy(() -> fetcher(Map.of("sources.url.allowed-networks", "10.0.0.0/8,intranet")))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("sources.url.allowed-networks: 'intranet' is not a CIDR block");
     }
 
     @Test
