@@ -2,7 +2,8 @@
 # Benchmark: the packaged service against a fixed-latency Bedrock on loopback, side by side with the same load
 # sent straight to that Bedrock (the physical limit of any proxy on this machine). Not part of `./mvnw verify`.
 # Needs wrk (apt-get install -y wrk).
-# Usage: [BENCH_HEAP=512m] [BENCH_JAVA_OPTS=...] bench/run.sh [seconds per scenario, default 20]
+# Usage: [BENCH_HEAP=512m] [BENCH_JAVA_OPTS=...] [BENCH_SCENARIOS="256 256_s3"] bench/run.sh [seconds per scenario, default 20]
+# BENCH_SCENARIOS: only these runs at 500 ms upstream (64, 256, 256_s3, 1024, 1024_polite, 256_at_once), no 0 ms runs.
 # Each service is warmed up until its JIT compilers have settled (they are busy for minutes on two cores); the
 # upstream and wrk run on the same two cores. The service runs as in the pod docker/kubernetes ships: the JVM options
 # of the container image (docker/Dockerfile.jvm) with the heap that image gives a 1 GiB memory limit (BENCH_HEAP,
@@ -44,6 +45,8 @@ make_multipart src/main/resources/samples/cat-chelsea.png "$work/cat.multipart"
 { printf '{"messages":[{"role":"user","content":[{"image":{"format":"png","source":{"bytes":"'
   base64 -w0 src/main/resources/samples/cat-chelsea.png
   printf '"}}},{"text":"Write a brief caption."}]}],"inferenceConfig":{"maxTokens":2000,"temperature":0.0}}'; } > "$work/cat.json"
+# The same image read by the service from S3 (S3Proxy, bench/S3 below), named in a JSON request.
+printf '{"images":[{"s3":"s3://bench/cat-chelsea.png"}],"preset":"caption"}' > "$work/cat-s3.json"
 java -cp "$classpath" dev.visionapi.image.ImagePreparationBenchmark "$work/images" 1 >/dev/null
 make_multipart "$work/images/photo-12mp.jpg" "$work/photo.multipart"
 
@@ -97,8 +100,18 @@ LUA
 
 upstream_pid=""
 service_pid=""
-cleanup() { kill $service_pid $upstream_pid 2>/dev/null || true; }
+s3_pid=""
+cleanup() { kill $service_pid $upstream_pid $s3_pid 2>/dev/null || true; }
 trap cleanup EXIT
+
+# S3 for the s3:// runs: S3Proxy in its own JVM on the same cores, as an S3 endpoint in the same zone would not be.
+java -Xmx256m -XX:+UseSerialGC -cp "$classpath" dev.visionapi.bench.BenchS3 > "$work/s3.out" 2>&1 &
+s3_pid=$!
+until grep -q '^http' "$work/s3.out"; do
+    kill -0 "$s3_pid" 2>/dev/null || { cat "$work/s3.out" >&2; echo "S3Proxy exited" >&2; exit 1; }
+    sleep 0.2
+done
+s3=$(grep -m1 '^http' "$work/s3.out")
 
 start_upstream() { # $1 latency ms
     [ -n "$upstream_pid" ] && kill "$upstream_pid" 2>/dev/null && wait "$upstream_pid" 2>/dev/null || true
@@ -135,6 +148,8 @@ start_service() {
         ${BENCH_JAVA_OPTS:-} \
         -Dquarkus.http.port=18080 -Dquarkus.http.host=127.0.0.1 -Dbedrock.region=us-east-1 \
         -Dbedrock.endpoint-override="$upstream" \
+        -Dsources.s3.endpoint-override="$s3" -Dsources.s3.path-style=true -Dsources.s3.region=us-east-1 \
+        -Dsources.s3.allowed-buckets=bench \
         `# wrk is one client address: the per-client cap would refuse most of its connections` \
         -Danalysis.max-in-flight-per-client=100000 \
         -jar "$jar" > "$work/service.log" 2>&1 &
@@ -215,17 +230,20 @@ echo "| run | connections | requests/503 sheds/errors | answered req/s | p50 ms 
 echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 service_url=http://127.0.0.1:18080/v1/analyses
 multipart="multipart/form-data; boundary=$boundary"
-for latency in 500 0; do
+latencies="500 0"
+[ -n "${BENCH_SCENARIOS:-}" ] && latencies=500
+for latency in $latencies; do
     start_upstream "$latency"
     start_service
     [ "$latency" = 500 ] && first_startup_ms=$startup_ms
     warm_up "$upstream/model/${model//:/%3A}/converse" "$work/cat.json" application/json 10 64
     if [ "$latency" = 500 ]; then
         echo "| (service started in ${startup_ms} ms, idle RSS $(awk '/VmRSS/ {printf "%d", $2/1024}' /proc/$service_pid/status) MiB) | | | | | | | | | |"
-        connections="64 256 1024 1024_polite 256_at_once"
+        connections=${BENCH_SCENARIOS:-"64 256 256_s3 1024 1024_polite 256_at_once"}
         # One round past the in-flight limit, so that the code of the 503 sheds is compiled too.
         warm_up "$service_url" "$work/cat.multipart" "$multipart" 15 1024
         warm_up_until_settled "$service_url" "$work/cat.multipart" "$multipart" 256 8
+        warm_up "$service_url" "$work/cat-s3.json" application/json 15 256
     else
         connections="64"
         warm_up_until_settled "$service_url" "$work/cat.multipart" "$multipart" 64 4
@@ -233,21 +251,28 @@ for latency in 500 0; do
     # Connections start over one upstream latency (see post.lua); the last pair, at 500 ms, starts them all at once:
     # 256 uploads in the same millisecond, whose CPU the two cores work through before the later ones are even read.
     for c in $connections; do
-        ramp=$latency label="${latency} ms upstream" polite=0 key="$latency:$c"
-        if [ "$c" = 256_at_once ]; then
+        ramp=$latency label="${latency} ms upstream" polite=0 with_direct=1 key="$latency:$c"
+        body="$work/cat.multipart" type="$multipart"
+        if [ "$c" = 256_s3 ]; then
+            # Compared with the direct row at 256 connections, which sends the image's bytes itself.
+            c=256 with_direct=0 label="$label, JSON with one s3:// image read from S3Proxy" direct_key=256
+            body="$work/cat-s3.json" type=application/json
+        elif [ "$c" = 256_at_once ]; then
             c=256 ramp=0 label="$label, all connections at once"
         elif [ "$c" = 1024_polite ]; then
             # Compared with the direct row at 1,024 connections: no 503 reaches a client of Bedrock here.
-            c=1024 polite=1 label="$label, clients wait Retry-After after a 503" direct_key=1024
+            c=1024 polite=1 with_direct=0 label="$label, clients wait Retry-After after a 503" direct_key=1024
         fi
-        if [ "$polite" = 0 ]; then
+        if [ "$with_direct" = 1 ]; then
             run "direct, $label" "$upstream/model/${model//:/%3A}/converse" "$work/cat.json" application/json "$c" "$ramp"
         fi
-        run "service, $label" "$service_url" "$work/cat.multipart" "$multipart" "$c" "$ramp" "$polite" "$key"
+        run "service, $label" "$service_url" "$body" "$type" "$c" "$ramp" "$polite" "$key"
     done
 done
-warm_up "$service_url" "$work/photo.multipart" "$multipart" 15 16
-run "service, 0 ms upstream, 12 MP JPEG resized" "$service_url" "$work/photo.multipart" "$multipart" 16 0
+if [ -z "${BENCH_SCENARIOS:-}" ]; then
+    warm_up "$service_url" "$work/photo.multipart" "$multipart" 15 16
+    run "service, 0 ms upstream, 12 MP JPEG resized" "$service_url" "$work/photo.multipart" "$multipart" 16 0
+fi
 
 # The targets of issue 27, on this run. A target is met when its condition holds for the measured value x.
 target() { # $1 target, $2 measured value (empty: not measured), $3 unit, $4 awk condition on x
