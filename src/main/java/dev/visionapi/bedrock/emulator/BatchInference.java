@@ -192,11 +192,17 @@ final class BatchInference {
             job.end("Failed", "The emulator was told to fail this job");
             return;
         }
-        S3AsyncClient s3 = storage.get();
+        S3AsyncClient s3;
+        try {
+            s3 = storage.get();
+        } catch (RuntimeException e) {
+            job.end("Failed", "The job cannot reach S3: " + e.getMessage());
+            return;
+        }
         S3Location input = S3Location.of(job.request.getJsonObject("inputDataConfig")
                 .getJsonObject("s3InputDataConfig").getString("s3Uri"));
         S3Location output = S3Location.of(job.request.getJsonObject("outputDataConfig")
-                .getJsonObject("s3OutputDataConfig").getString("s3Uri"));
+                .getJsonObject("s3OutputDataConfig").getString("s3Uri")).asFolder();
         String modelId = job.request.getString("modelId");
         inputFiles(s3, input).thenCompose(files -> {
             Totals totals = new Totals();
@@ -308,6 +314,11 @@ final class BatchInference {
             int slash = rest.indexOf('/');
             return slash < 0 ? new S3Location(rest, "") : new S3Location(rest.substring(0, slash),
                     rest.substring(slash + 1));
+        }
+
+        /** The same location as a folder: its key ends with a slash, unless it is the whole bucket. */
+        S3Location asFolder() {
+            return key.isEmpty() || key.endsWith("/") ? this : new S3Location(bucket, key + "/");
         }
 
         String fileName() {

@@ -72,8 +72,8 @@ public record ConverseCall(String modelId, JsonObject body, boolean streaming) {
         if (format == null || !"json_schema".equals(format.getString("type"))) {
             return null;
         }
-        String schema = format.getJsonObject("structure", new JsonObject()).getJsonObject("jsonSchema", new JsonObject())
-                .getString("schema");
+        String schema = format.getJsonObject("structure", new JsonObject())
+                .getJsonObject("jsonSchema", new JsonObject()).getString("schema");
         return schema == null ? null : new JsonObject(schema);
     }
 

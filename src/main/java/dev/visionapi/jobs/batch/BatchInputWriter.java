@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.visionapi.config.BatchConfig;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 
 /**
@@ -48,8 +49,10 @@ public class BatchInputWriter {
 
     /**
      * Writes the items, in the order they come, under {@code <staging>/<batchName>/input/}; completes with the files
-     * written (at least one when there are items, none when there are none). Items are taken one at a time, so the
-     * caller may prepare them lazily. On failure the file being written is aborted; files already complete stay.
+     * written (at least one when there are items, none when there are none). Items are requested one at a time, so
+     * the caller may prepare them lazily; the request may come from an S3 client's I/O thread, so a stream that
+     * prepares images must do that work on an executor of its own. On failure the file being written is aborted;
+     * files already complete stay.
      *
      * @param batchName unique per job (e.g. the job's ID): it names the staging folder
      */
@@ -76,10 +79,16 @@ public class BatchInputWriter {
         }
 
         Uni<Void> append(BatchItem item) {
-            byte[] line = encoder.encode(item);
+            // Base64 of up to 20 images is CPU work: off the S3 client's I/O thread that asked for the item.
+            return Uni.createFrom().item(() -> encoder.encode(item))
+                    .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                    .chain(line -> append(item.index(), line));
+        }
+
+        private Uni<Void> append(long index, byte[] line) {
             if (line.length > maxFileBytes) {
                 return Uni.createFrom().failure(new IllegalArgumentException(
-                        "Item %d is larger than a batch input file may be".formatted(item.index())));
+                        "Item %d is larger than a batch input file may be".formatted(index)));
             }
             Uni<StagedFile> file;
             if (current == null) {
@@ -89,7 +98,7 @@ public class BatchInputWriter {
             } else {
                 file = Uni.createFrom().item(current);
             }
-            return file.chain(staged -> staged.append(item.index(), line));
+            return file.chain(staged -> staged.append(index, line));
         }
 
         Uni<List<BatchInputFile>> finish() {

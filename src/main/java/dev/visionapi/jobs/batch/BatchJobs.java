@@ -115,8 +115,8 @@ public class BatchJobs {
                 case 400 -> new ProblemException(ProblemType.BEDROCK_FAILED,
                         "Bedrock refused the batch job request (its reason is in the service's log).", null, cause);
                 case 401, 403 -> new ProblemException(ProblemType.BEDROCK_ACCESS_DENIED,
-                        "The service may not run Bedrock batch jobs (check its IAM permissions and jobs.batch.role-arn).",
-                        null, cause);
+                        "The service may not run Bedrock batch jobs (check its IAM permissions and "
+                                + "jobs.batch.role-arn).", null, cause);
                 case 429 -> new ProblemException(ProblemType.BEDROCK_THROTTLED,
                         "Bedrock is throttling batch job requests or a batch quota is reached.", null, cause);
                 default -> new ProblemException(service.statusCode() >= 500 ? ProblemType.BEDROCK_UNAVAILABLE

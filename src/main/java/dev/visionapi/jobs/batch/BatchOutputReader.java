@@ -19,6 +19,7 @@ import dev.visionapi.analysis.StructuredAnswer;
 import dev.visionapi.problem.ProblemType;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import mutiny.zero.flow.adapters.AdaptersToFlow;
 import software.amazon.awssdk.core.async.AsyncResponseTransformer;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
@@ -55,7 +56,9 @@ public class BatchOutputReader {
             StagingLocation output = StagingLocation.of(input.outputS3Uri());
             String key = output.prefix() + job.jobId() + "/" + input.fileName() + ".out";
             Multi<byte[]> records = Multi.createBy().concatenating().streams(
-                    body(output.bucket(), key).onItem().transformToIterable(lines::accept),
+                    // Parsing lines of megabytes (the echoed images) is CPU work: off the S3 client's I/O thread.
+                    body(output.bucket(), key).onItem().transformToIterable(lines::accept)
+                            .emitOn(Infrastructure.getDefaultWorkerPool()),
                     Multi.createFrom().deferred(() -> Multi.createFrom().iterable(lines.rest())));
             Multi<BatchOutcome> answered = records
                     .map(line -> parse(line, expected, key))
@@ -70,7 +73,8 @@ public class BatchOutputReader {
     private Multi<ByteBuffer> body(String bucket, String key) {
         return Uni.createFrom().completionStage(() -> s3.getObject(get -> get.bucket(bucket).key(key),
                         AsyncResponseTransformer.toPublisher()))
-                .onItem().transformToMulti(publisher -> Multi.createFrom().publisher(AdaptersToFlow.publisher(publisher)))
+                .onItem().transformToMulti(publisher -> Multi.createFrom()
+                        .publisher(AdaptersToFlow.publisher(publisher)))
                 .onFailure(failure -> unwrap(failure) instanceof NoSuchKeyException).recoverWithCompletion();
     }
 

@@ -99,8 +99,8 @@ final class OutputRecordParser {
                     "Bedrock's batch job was denied access for this record.");
         }
         if (code >= 400 && code < 500 && code != 429) {
-            String shown = message.length() > MAX_FORWARDED_MESSAGE ? message.substring(0, MAX_FORWARDED_MESSAGE) + "…"
-                    : message;
+            String shown = message.length() > MAX_FORWARDED_MESSAGE
+                    ? message.substring(0, MAX_FORWARDED_MESSAGE) + "…" : message;
             return new BatchOutcome.Failed(index, ProblemType.MODEL_REJECTED_REQUEST,
                     "The model rejected this item: " + shown);
         }

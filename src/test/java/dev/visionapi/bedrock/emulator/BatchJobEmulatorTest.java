@@ -101,6 +101,26 @@ class BatchJobEmulatorTest {
     }
 
     @Test
+    void aJobThatCannotReachS3Fails() throws InterruptedException {
+        TestEmulator withoutStorage = TestEmulator.start(vertx, BedrockEmulatorResource.CREDENTIALS,
+                new SyntheticAnswers(Duration.ZERO));
+        withoutStorage.batchDelay(Duration.ofMillis(1));
+        try (BedrockAsyncClient client = client(BedrockEmulatorResource.CREDENTIALS, withoutStorage.endpoint())) {
+            String arn = client.createModelInvocationJob(job("unreachable", "token-unreachable")).join().jobArn();
+
+            GetModelInvocationJobResponse job = client.getModelInvocationJob(get -> get.jobIdentifier(arn)).join();
+            while (!job.status().equals(ModelInvocationJobStatus.FAILED) && job.endTime() == null) {
+                Thread.sleep(20);
+                job = client.getModelInvocationJob(get -> get.jobIdentifier(arn)).join();
+            }
+            assertThat(job.status()).isEqualTo(ModelInvocationJobStatus.FAILED);
+            assertThat(job.message()).contains("S3");
+        } finally {
+            withoutStorage.close();
+        }
+    }
+
+    @Test
     void anUnknownJobIsNotFound() {
         AwsServiceException error = failure(() -> bedrock.getModelInvocationJob(get -> get
                 .jobIdentifier("arn:aws:bedrock:us-east-1:123456789012:model-invocation-job/nosuchjob000")).join());
@@ -169,8 +189,12 @@ class BatchJobEmulatorTest {
     }
 
     private static BedrockAsyncClient client(AwsCredentialsIdentity credentials) {
+        return client(credentials, emulator.endpoint());
+    }
+
+    private static BedrockAsyncClient client(AwsCredentialsIdentity credentials, URI endpoint) {
         return BedrockAsyncClient.builder()
-                .endpointOverride(emulator.endpoint())
+                .endpointOverride(endpoint)
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
                         credentials.accessKeyId(), credentials.secretAccessKey())))
