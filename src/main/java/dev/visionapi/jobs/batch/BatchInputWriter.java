@@ -57,8 +57,10 @@ public class BatchInputWriter {
      * @param batchName unique per job (e.g. the job's ID): it names the staging folder
      */
     public Uni<List<BatchInputFile>> write(String batchName, Multi<BatchItem> items) {
-        StagingLocation staging = StagingLocation.of(config.staging().orElseThrow(() -> new IllegalStateException(
-                "jobs.batch.staging is not set")));
+        if (config.staging().isEmpty()) {
+            return Uni.createFrom().failure(new IllegalStateException("jobs.batch.staging is not set"));
+        }
+        StagingLocation staging = StagingLocation.of(config.staging().get());
         Rolling rolling = new Rolling(staging, batchName);
         return items.onItem().transformToUniAndConcatenate(rolling::append)
                 .collect().last()

@@ -59,7 +59,10 @@ public class BatchJobs {
                 || name.contains("+")) {
             return Uni.createFrom().failure(new IllegalArgumentException("Not a valid batch job name: " + name));
         }
-        String role = config.roleArn().orElseThrow(() -> new IllegalStateException("jobs.batch.role-arn is not set"));
+        if (config.roleArn().isEmpty()) {
+            return Uni.createFrom().failure(new IllegalStateException("jobs.batch.role-arn is not set"));
+        }
+        String role = config.roleArn().get();
         return Uni.createFrom().completionStage(() -> bedrock.createModelInvocationJob(create -> create
                         .jobName(name)
                         .clientRequestToken(name)
