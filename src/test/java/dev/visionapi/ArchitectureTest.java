@@ -137,6 +137,15 @@ class ArchitectureTest {
     }
 
     @Test
+    void batchInferenceStaysOffTheJobStore() {
+        check(noClasses()
+                .that().resideInAPackage("dev.visionapi.jobs.batch..")
+                .should().dependOnClassesThat()
+                .resideInAnyPackage("dev.visionapi.jobs", "dev.visionapi.api..", "dev.visionapi.ops..")
+                .as("jobs.batch (Bedrock batch inference) depends on neither the job store (jobs) nor api or ops"));
+    }
+
+    @Test
     void onlyTheEmulatorUsesTheEmulator() {
         check(noClasses()
                 .that().resideOutsideOfPackage(EMULATOR)

@@ -98,16 +98,28 @@ public class BedrockClientProducer {
                                 .maxAttempts(config.maxAttempts())
                                 .build())
                         .build());
+        Target target = target(config, localBedrock);
+        target.endpoint().ifPresent(builder::endpointOverride);
+        builder.credentialsProvider(target.credentials());
+        return ClientRegion.build(builder, config.region(), "Bedrock");
+    }
+
+    /** Where a Bedrock client goes and how it signs: both of Bedrock's clients (runtime, control plane) share it. */
+    record Target(Optional<URI> endpoint, AwsCredentialsProvider credentials) {
+    }
+
+    /**
+     * The configured endpoint override (or the regional endpoint) with the default credentials chain; dev mode's
+     * {@link LocalBedrock} when neither an override nor credentials are configured.
+     */
+    static Target target(BedrockConfig config, Instance<LocalBedrock> localBedrock) {
         Optional<URI> endpoint = config.endpointOverride();
         AwsCredentialsProvider credentials = DefaultCredentialsProvider.builder().build();
         if (endpoint.isEmpty() && localBedrock.isResolvable() && !resolvable(credentials)) {
             LocalBedrock local = localBedrock.get();
-            endpoint = Optional.of(local.endpoint());
-            credentials = local.credentials();
+            return new Target(Optional.of(local.endpoint()), local.credentials());
         }
-        endpoint.ifPresent(builder::endpointOverride);
-        builder.credentialsProvider(credentials);
-        return ClientRegion.build(builder, config.region(), "Bedrock");
+        return new Target(endpoint, credentials);
     }
 
     /** The HTTP client towards Bedrock: its protocol, pool and timeouts. */

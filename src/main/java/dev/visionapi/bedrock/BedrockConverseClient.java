@@ -58,6 +58,14 @@ public class BedrockConverseClient {
     private static final String JSON_ONLY = "Answer with a single JSON object and nothing else: no prose, no code "
             + "fence. It must be " + JSON_SCHEMA_MARKER;
 
+    /**
+     * The system prompt that asks a model without tool use (or a batch record, which may not use tools) for JSON
+     * valid against the schema.
+     */
+    public static String jsonOnlyInstruction(JsonNode schema) {
+        return JSON_ONLY + schema;
+    }
+
     private final BedrockRuntimeAsyncClient client;
     private final BedrockErrorTranslator errors;
 
@@ -174,7 +182,7 @@ public class BedrockConverseClient {
         List<SystemContentBlock> system = new ArrayList<>();
         call.system().ifPresent(text -> system.add(SystemContentBlock.fromText(text)));
         call.outputSchema().filter(schema -> !call.model().supportsStructuredOutput())
-                .ifPresent(schema -> system.add(SystemContentBlock.fromText(JSON_ONLY + schema)));
+                .ifPresent(schema -> system.add(SystemContentBlock.fromText(jsonOnlyInstruction(schema))));
         return system;
     }
 

@@ -9,13 +9,21 @@ import org.junit.jupiter.api.Test;
 class ModelProfileTest {
 
     private final ModelProfile sonnet = new ModelProfile("us.anthropic.claude-sonnet-4-5-20250929-v1:0",
-            "Claude Sonnet 4.5", "Anthropic", true, 20, new BigDecimal("3.00"), new BigDecimal("15.00"));
+            "Claude Sonnet 4.5", "Anthropic", true, 20, new BigDecimal("3.00"), new BigDecimal("15.00"), true,
+            new BigDecimal("1.50"), new BigDecimal("7.50"));
 
     @Test
     void costIsTokensTimesPricePerMillion() {
         assertThat(sonnet.estimatedCostUsd(1_523, 87)).isEqualByComparingTo("0.005874");
         assertThat(sonnet.estimatedCostUsd(1_000_000, 0)).isEqualByComparingTo("3");
         assertThat(sonnet.estimatedCostUsd(0, 0)).isEqualByComparingTo("0");
+    }
+
+    @Test
+    void batchCostIsAtBatchPrices() {
+        assertThat(sonnet.estimatedBatchCostUsd(1_523, 87)).isEqualByComparingTo("0.002937");
+        assertThat(ModelProfile.unknown("example.vision-v1:0").estimatedBatchCostUsd(100, 100)).isNull();
+        assertThat(ModelProfile.unknown("example.vision-v1:0").supportsBatch()).isFalse();
     }
 
     @Test

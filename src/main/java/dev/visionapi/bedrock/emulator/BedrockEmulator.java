@@ -32,6 +32,8 @@ public final class BedrockEmulator implements AutoCloseable {
     }
 
     private static final Pattern CONVERSE_PATH = Pattern.compile("/model/([^/]+)/(converse|converse-stream)");
+    // The control plane's batch jobs: create, describe (the identifier, an ARN or an ID, URL-encoded) and stop.
+    private static final Pattern JOB_PATH = Pattern.compile("/model-invocation-job(?:/([^/]+)(/stop)?)?");
     private static final String ERROR_TYPE_HEADER = "x-amzn-ErrorType";
     // Matches the AWS services' own advertised limit; the SDK opens further connections beyond it.
     private static final int MAX_STREAMS_PER_CONNECTION = 128;
@@ -55,6 +57,7 @@ public final class BedrockEmulator implements AutoCloseable {
     private final HttpServerOptions options;
     private final HttpServer server;
     private final StreamListener streams;
+    private final BatchInference batch;
 
     private BedrockEmulator(Vertx vertx, AwsCredentialsIdentity credentials, ConverseHandler handler,
             HttpServerOptions options, StreamListener streams) {
@@ -64,6 +67,9 @@ public final class BedrockEmulator implements AutoCloseable {
         this.options = options;
         this.streams = streams;
         this.server = vertx.createHttpServer(options).requestHandler(this::route);
+        this.batch = new BatchInference(vertx, handler, () -> {
+            throw new IllegalStateException("no S3 storage is configured for the emulator's batch jobs");
+        });
     }
 
     /**
@@ -95,6 +101,11 @@ public final class BedrockEmulator implements AutoCloseable {
         return URI.create((options.isSsl() ? "https" : "http") + "://127.0.0.1:" + server.actualPort());
     }
 
+    /** Bedrock's batch inference jobs, played on this emulator's Converse handler. */
+    BatchInference batch() {
+        return batch;
+    }
+
     @Override
     public void close() {
         server.close();
@@ -102,7 +113,12 @@ public final class BedrockEmulator implements AutoCloseable {
 
     private void route(HttpServerRequest request) {
         Matcher converse = CONVERSE_PATH.matcher(request.path());
-        if (!"POST".equals(request.method().name()) || !converse.matches()) {
+        Matcher job = JOB_PATH.matcher(request.path());
+        String method = request.method().name();
+        boolean isConverse = "POST".equals(method) && converse.matches();
+        boolean isJob = job.matches() && ("POST".equals(method) ? job.group(1) == null || job.group(2) != null
+                : "GET".equals(method) && job.group(1) != null && job.group(2) == null);
+        if (!isConverse && !isJob) {
             reply(request, EmulatorReply.error(404, "UnknownOperationException", "No such operation"));
             return;
         }
@@ -111,13 +127,22 @@ public final class BedrockEmulator implements AutoCloseable {
             reply(request, EmulatorReply.error(403, "MissingAuthenticationTokenException", "Missing signature"));
             return;
         }
+        if (isJob) {
+            String identifier = job.group(1) == null ? null : URLDecoder.decode(job.group(1), StandardCharsets.UTF_8);
+            request.body()
+                    .map(body -> !signatures.verify(request, body) ? invalidSignature()
+                            : identifier == null ? batch.create(body.toJsonObject())
+                            : job.group(2) != null ? batch.stop(identifier) : batch.get(identifier))
+                    .onSuccess(reply -> reply(request, reply))
+                    .onFailure(failure -> reply(request, failed(failure)));
+            return;
+        }
         String modelId = URLDecoder.decode(converse.group(1), StandardCharsets.UTF_8);
         boolean streaming = "converse-stream".equals(converse.group(2));
         request.body()
                 .compose(body -> signatures.verify(request, body)
                         ? handler.handle(new ConverseCall(modelId, body.toJsonObject(), streaming))
-                        : Future.succeededFuture(EmulatorReply.error(403, "InvalidSignatureException",
-                                "The request signature we calculated does not match the signature you provided.")))
+                        : Future.succeededFuture(invalidSignature()))
                 .onSuccess(reply -> {
                     if (streaming && reply.status() == 200 && !reply.connectionDropped()) {
                         stream(request, reply);
@@ -125,9 +150,18 @@ public final class BedrockEmulator implements AutoCloseable {
                         reply(request, reply);
                     }
                 })
-                .onFailure(failure -> reply(request, failure instanceof DecodeException
-                        ? EmulatorReply.error(400, "ValidationException", "Malformed request body")
-                        : EmulatorReply.error(500, "InternalServerException", "Emulator failure")));
+                .onFailure(failure -> reply(request, failed(failure)));
+    }
+
+    private static EmulatorReply invalidSignature() {
+        return EmulatorReply.error(403, "InvalidSignatureException",
+                "The request signature we calculated does not match the signature you provided.");
+    }
+
+    private static EmulatorReply failed(Throwable failure) {
+        return failure instanceof DecodeException || failure instanceof ClassCastException
+                ? EmulatorReply.error(400, "ValidationException", "Malformed request body")
+                : EmulatorReply.error(500, "InternalServerException", "Emulator failure");
     }
 
     private void stream(HttpServerRequest request, EmulatorReply reply) {

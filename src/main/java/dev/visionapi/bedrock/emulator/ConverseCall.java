@@ -63,6 +63,20 @@ public record ConverseCall(String modelId, JsonObject body, boolean streaming) {
         return marker < 0 ? null : new JsonObject(system.substring(marker + BedrockConverseClient.JSON_SCHEMA_MARKER.length()));
     }
 
+    /**
+     * The JSON Schema of Converse's native structured output ({@code outputConfig.textFormat}, type
+     * {@code json_schema}), or null when the request asks for none. Bedrock takes the schema as a JSON string.
+     */
+    public JsonObject structuredOutputSchema() {
+        JsonObject format = body.getJsonObject("outputConfig", new JsonObject()).getJsonObject("textFormat");
+        if (format == null || !"json_schema".equals(format.getString("type"))) {
+            return null;
+        }
+        String schema = format.getJsonObject("structure", new JsonObject())
+                .getJsonObject("jsonSchema", new JsonObject()).getString("schema");
+        return schema == null ? null : new JsonObject(schema);
+    }
+
     /** Short, for test failure messages: the body holds whole images in base64. */
     @Override
     public String toString() {

@@ -10,11 +10,15 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import dev.visionapi.bedrock.LocalBedrock;
+import dev.visionapi.config.SourcesConfig;
 import io.quarkus.arc.profile.IfBuildProfile;
 import io.vertx.core.Vertx;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
+import software.amazon.awssdk.services.s3.S3AsyncClientBuilder;
 
 /**
  * Dev mode's Bedrock when no AWS credentials are configured: the emulator with {@link SyntheticAnswers} on loopback,
@@ -31,15 +35,20 @@ class DevModeBedrock implements LocalBedrock {
     private static final Duration CHUNK_DELAY = Duration.ofMillis(40);
 
     private final Vertx vertx;
+    private final SourcesConfig sources;
     private BedrockEmulator emulator;
+    private volatile S3AsyncClient storage;
 
-    DevModeBedrock(Vertx vertx) {
+    DevModeBedrock(Vertx vertx, SourcesConfig sources) {
         this.vertx = vertx;
+        this.sources = sources;
     }
 
     @PostConstruct
     void start() {
         emulator = BedrockEmulator.start(vertx, CREDENTIALS, new SyntheticAnswers(CHUNK_DELAY));
+        // Batch jobs read and write S3 where image sources are read from (sources.s3.*: a local S3 or AWS).
+        emulator.batch().storage(this::storage);
         LOG.warnf("No AWS credentials found: dev mode uses the local Bedrock emulator at %s. "
                 + "Its answers are SYNTHETIC, not from a model. Configure AWS credentials to use Bedrock.",
                 emulator.endpoint());
@@ -55,8 +64,21 @@ class DevModeBedrock implements LocalBedrock {
         return StaticCredentialsProvider.create(CREDENTIALS);
     }
 
+    private synchronized S3AsyncClient storage() {
+        if (storage == null) {
+            S3AsyncClientBuilder builder = S3AsyncClient.builder().forcePathStyle(sources.s3().pathStyle())
+                    .region(Region.of(sources.s3().region().orElse("us-east-1")));
+            sources.s3().endpointOverride().ifPresent(builder::endpointOverride);
+            storage = builder.build();
+        }
+        return storage;
+    }
+
     @PreDestroy
     void close() {
         emulator.close();
+        if (storage != null) {
+            storage.close();
+        }
     }
 }

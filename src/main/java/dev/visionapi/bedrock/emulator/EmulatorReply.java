@@ -39,6 +39,11 @@ public record EmulatorReply(int status, String errorType, JsonObject body, Durat
         return reply;
     }
 
+    /** A successful answer of a JSON operation other than Converse (the control plane's). */
+    public static EmulatorReply json(int status, JsonObject body) {
+        return new EmulatorReply(status, null, body, Duration.ZERO, null);
+    }
+
     /** An error the way Bedrock sends it: the type in {@code x-amzn-ErrorType}, the message in the body. */
     public static EmulatorReply error(int status, String errorType, String message) {
         return new EmulatorReply(status, errorType, new JsonObject().put("message", message), Duration.ZERO, null);

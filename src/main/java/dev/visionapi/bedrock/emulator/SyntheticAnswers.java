@@ -36,7 +36,8 @@ public final class SyntheticAnswers implements BedrockEmulator.ConverseHandler {
         }
         String prompt = call.prompt();
         String shown = prompt.length() > PROMPT_PREFIX ? prompt.substring(0, PROMPT_PREFIX) + "…" : prompt;
-        JsonObject jsonOnly = call.jsonOnlySchema();
+        JsonObject structured = call.structuredOutputSchema();
+        JsonObject jsonOnly = structured != null ? structured : call.jsonOnlySchema();
         String text = jsonOnly != null ? ((JsonObject) SchemaExample.of(jsonOnly)).encode()
                 : "[synthetic answer from the local Bedrock emulator] Model %s received %d image(s) and the prompt: %s"
                         .formatted(call.modelId(), call.imageCount(), shown);

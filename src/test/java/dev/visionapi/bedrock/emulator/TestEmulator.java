@@ -1,17 +1,23 @@
 package dev.visionapi.bedrock.emulator;
 
 import java.net.URI;
+import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.net.KeyCertOptions;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
 
 /**
  * The Bedrock emulator with what only tests need: serving over TLS, and counting the ConverseStream responses being
  * written and those the client abandoned. Kept out of the production jar, which carries only what dev mode uses.
  */
 public final class TestEmulator implements AutoCloseable {
+
+    /** A batch record whose prompt holds this text gets an {@code error} object instead of an answer. */
+    public static final String FAIL_RECORD_MARKER = BatchInference.FAIL_RECORD_MARKER;
 
     private final AtomicInteger openStreams = new AtomicInteger();
     private final AtomicInteger abandonedStreams = new AtomicInteger();
@@ -65,6 +71,36 @@ public final class TestEmulator implements AutoCloseable {
     /** ConverseStream responses the client closed or reset before their end. */
     public int abandonedStreams() {
         return abandonedStreams.get();
+    }
+
+    /** Where batch jobs read their input and write their output. */
+    public void batchStorage(S3AsyncClient s3) {
+        emulator.batch().storage(() -> s3);
+    }
+
+    /** How long a batch job waits after its creation before it runs. */
+    public void batchDelay(Duration delay) {
+        emulator.batch().delay(delay);
+    }
+
+    /** Batch records with these recordIds get an {@code error} object instead of an answer. */
+    public void failBatchRecords(Set<String> recordIds) {
+        emulator.batch().failingRecordIds(recordIds);
+    }
+
+    /** Batch jobs created from now on end {@code Failed}, without output. */
+    public void failBatchJobs() {
+        emulator.batch().outcome(BatchInference.Outcome.FAIL);
+    }
+
+    /** Batch jobs created from now on end {@code PartiallyCompleted}, with half of their records in the output. */
+    public void completeBatchJobsPartially() {
+        emulator.batch().outcome(BatchInference.Outcome.PARTIAL);
+    }
+
+    /** Batch behaviour back to its defaults: complete every record, after a second. */
+    public void resetBatch() {
+        emulator.batch().reset();
     }
 
     @Override
