@@ -7,9 +7,11 @@ import java.math.RoundingMode;
  * What the service knows of a model: how to name it, what it can do, and its list price (null when unknown).
  *
  * @param supportsStructuredOutput whether it takes a forced tool call; the others get a JSON-only prompt instead
+ * @param supportsS3Images whether Bedrock lets it read images from S3 itself (an {@code s3Location} image source);
+ *        false when the catalogue entry does not say
  */
 public record ModelProfile(String id, String name, String provider, boolean supportsStructuredOutput, int maxImages,
-        BigDecimal inputPricePerMillionUsd, BigDecimal outputPricePerMillionUsd) {
+        BigDecimal inputPricePerMillionUsd, BigDecimal outputPricePerMillionUsd, boolean supportsS3Images) {
 
     private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
     private static final int COST_SCALE = 6;
@@ -18,7 +20,7 @@ public record ModelProfile(String id, String name, String provider, boolean supp
     /** A model named in configuration that the catalogue does not describe. */
     static ModelProfile unknown(String id) {
         String provider = id.replaceFirst("^(us|eu|apac|global)\\.", "").replaceFirst("\\..*$", "");
-        return new ModelProfile(id, id, provider, true, UNKNOWN_MODEL_MAX_IMAGES, null, null);
+        return new ModelProfile(id, id, provider, true, UNKNOWN_MODEL_MAX_IMAGES, null, null, false);
     }
 
     /** The estimated cost of these token counts in USD, or null when the price or a count is unknown. */

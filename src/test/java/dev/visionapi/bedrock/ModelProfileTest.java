@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class ModelProfileTest {
 
     private final ModelProfile sonnet = new ModelProfile("us.anthropic.claude-sonnet-4-5-20250929-v1:0",
-            "Claude Sonnet 4.5", "Anthropic", true, 20, new BigDecimal("3.00"), new BigDecimal("15.00"));
+            "Claude Sonnet 4.5", "Anthropic", true, 20, new BigDecimal("3.00"), new BigDecimal("15.00"), false);
 
     @Test
     void costIsTokensTimesPricePerMillion() {

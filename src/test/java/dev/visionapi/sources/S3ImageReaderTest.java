@@ -22,6 +22,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import dev.visionapi.aws.DeadlineScheduler;
 import dev.visionapi.config.ImagesConfig;
 import dev.visionapi.config.SourcesConfig;
+import dev.visionapi.image.ImagePreparer;
 import dev.visionapi.image.ImageUpload;
 import dev.visionapi.problem.ProblemException;
 import dev.visionapi.problem.ProblemType;
@@ -73,6 +74,9 @@ class S3ImageReaderTest {
 
     @Inject
     ImagesConfig images;
+
+    @Inject
+    ImagePreparer preparer;
 
     @Test
     void readsAnObjectByteForByte() {
@@ -135,7 +139,7 @@ class S3ImageReaderTest {
                         AwsBasicCredentials.create("AKIDWRONG", "not-the-secret")))
                 .region(Region.US_EAST_1)
                 .build()) {
-            S3ImageReader wrongKey = new S3ImageReader(client, sources, images);
+            S3ImageReader wrongKey = new S3ImageReader(client, sources, images, preparer);
 
             assertProblem(wrongKey.read("s3://images/cat-chelsea.png"), ProblemType.SOURCE_ACCESS_DENIED);
         }
@@ -167,7 +171,7 @@ class S3ImageReaderTest {
                         .retryStrategy(AwsRetryStrategy.doNotRetry())
                         .build())
                 .build()) {
-            S3ImageReader unreachable = new S3ImageReader(client, closed, images);
+            S3ImageReader unreachable = new S3ImageReader(client, closed, images, preparer);
 
             assertProblem(unreachable.read("s3://images/cat-chelsea.png"), ProblemType.SOURCE_UNREACHABLE);
         }
@@ -178,7 +182,7 @@ class S3ImageReaderTest {
         S3ProxyResource.put(BUCKET, STALLING_KEY, new byte[] {1, 2, 3});
         SourcesConfig impatient = new TestConfig(Map.of(
                 "sources.s3.allowed-buckets", BUCKET, "sources.s3.timeout", "1s")).sources();
-        S3ImageReader impatientReader = new S3ImageReader(client, impatient, images);
+        S3ImageReader impatientReader = new S3ImageReader(client, impatient, images, preparer);
 
         assertProblem(impatientReader.read("s3://images/" + STALLING_KEY), ProblemType.SOURCE_TIMEOUT);
     }
