@@ -80,7 +80,8 @@ class StoredImageTest {
         byte[] jpeg = TestImages.ROCKET_JPEG;
         int afterFrameHeader = 785; // the rocket's SOF0 segment begins at 766 and is 2 + 17 bytes long
         assertThat(jpeg[766 + 1] & 0xFF).isEqualTo(0xC0);
-        byte[] exif = Arrays.copyOfRange(TestImageFactory.withExifOrientation(jpeg, 6), 2, 2 + 30);
+        byte[] rotated = TestImageFactory.withExifOrientation(jpeg, 6);
+        byte[] exif = Arrays.copyOfRange(rotated, 2, 2 + rotated.length - jpeg.length); // its APP1 segment
         byte[] late = concat(Arrays.copyOf(jpeg, afterFrameHeader), segment(0xFE, comment), exif,
                 Arrays.copyOfRange(jpeg, afterFrameHeader, jpeg.length));
         assertThat(preparer.check(upload(late)).needsDecoding()).isTrue();
