@@ -48,6 +48,8 @@ public class S3ProxyResource implements QuarkusTestResourceLifecycleManager {
     static final String STALLING_KEY = "stalls.png";
     /** A key whose object is replaced by a larger one right after each HeadObject has answered. */
     static final String CHANGING_KEY = "changes.png";
+    /** A key whose object is replaced by another of the same length right after each ranged GetObject. */
+    static final String CHANGING_AFTER_RANGE_KEY = "changes-after-range.jpg";
     /** A key whose HeadObject fails inside S3Proxy: it answers 500. */
     static final String FAILING_KEY = "fails.png";
 
@@ -130,7 +132,8 @@ public class S3ProxyResource implements QuarkusTestResourceLifecycleManager {
 
     /**
      * Counts the requests per object, holds HeadObject of {@link #STALLING_KEY} until released, fails it for
-     * {@link #FAILING_KEY}, and replaces {@link #CHANGING_KEY} behind each HeadObject.
+     * {@link #FAILING_KEY}, and replaces {@link #CHANGING_KEY} behind each HeadObject and
+     * {@link #CHANGING_AFTER_RANGE_KEY} behind each ranged GetObject.
      */
     private static final class ObservedBlobStore extends ForwardingBlobStore {
 
@@ -170,7 +173,13 @@ public class S3ProxyResource implements QuarkusTestResourceLifecycleManager {
             gets.computeIfAbsent(request.bucket() + "/" + request.key(), k -> new AtomicInteger()).incrementAndGet();
             ranges.computeIfAbsent(request.bucket() + "/" + request.key(), k -> new CopyOnWriteArrayList<>())
                     .add(request.range() == null ? "" : request.range());
-            return super.getBlob(request);
+            ResponseInputStream<GetObjectResponse> blob = super.getBlob(request);
+            if (request.key().equals(CHANGING_AFTER_RANGE_KEY) && request.range() != null) {
+                long length = super.blobMetadata(HeadObjectRequest.builder().bucket(request.bucket())
+                        .key(request.key()).build()).contentLength();
+                put(request.bucket(), request.key(), new byte[Math.toIntExact(length)]);
+            }
+            return blob;
         }
     }
 }
