@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import dev.visionapi.image.ImageUpload;
+import dev.visionapi.image.RequestImage;
 
 /**
  * One analysis as the client asked for it, before anything is checked beyond the form's own constraints.
@@ -12,7 +12,7 @@ import dev.visionapi.image.ImageUpload;
  * @param parameters preset parameter values by name; absent ones are not in the map
  */
 public record AnalysisRequest(
-        List<ImageUpload> images,
+        List<RequestImage> images,
         Optional<String> presetId,
         Optional<String> prompt,
         Optional<String> model,

@@ -3,6 +3,7 @@ package dev.visionapi.analysis;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -23,7 +24,8 @@ import dev.visionapi.bedrock.ModelStreamEvent;
 import dev.visionapi.config.ImagesConfig;
 import dev.visionapi.image.CheckedImage;
 import dev.visionapi.image.ImagePreparer;
-import dev.visionapi.image.ImageUpload;
+import dev.visionapi.image.ImageReference;
+import dev.visionapi.image.RequestImage;
 import dev.visionapi.image.PreparedImage;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -80,6 +82,19 @@ public class AnalysisService {
      */
     public PreparedAnalysis prepare(AnalysisRequest request, String client) {
         return finish(check(request), client);
+    }
+
+    /**
+     * Whether the model a request names (or the default) reads images from S3 itself, so that an S3 image that needs
+     * no preparation can be handed to it as a reference; false for a model that is not allowed, which
+     * {@link #analyse} then refuses.
+     */
+    public boolean readsImagesFromS3(Optional<String> model) {
+        try {
+            return models.select(model).supportsS3Images();
+        } catch (ProblemException e) {
+            return false;
+        }
     }
 
     /** Everything about the request but the decoding of its images: cheap, and where most refusals happen. */
@@ -204,7 +219,7 @@ public class AnalysisService {
         }
     }
 
-    private void checkImages(List<ImageUpload> images, ModelProfile model) {
+    private void checkImages(List<RequestImage> images, ModelProfile model) {
         if (images.isEmpty()) {
             throw new ProblemException(ProblemType.INVALID_REQUEST,
                     "Send at least one image: an 'image' file part, an 'imageUrl' or a 'sample' ID.");
@@ -212,6 +227,10 @@ public class AnalysisService {
         if (images.size() > limits.maxCount()) {
             throw new ProblemException(ProblemType.INVALID_REQUEST,
                     "Send at most %d images; this request has %d.".formatted(limits.maxCount(), images.size()));
+        }
+        if (!model.supportsS3Images() && images.stream().anyMatch(ImageReference.class::isInstance)) {
+            // Never from a request: references are made only for a model that reads S3 (readsImagesFromS3).
+            throw new IllegalStateException("Model '%s' does not read images from S3".formatted(model.id()));
         }
         if (images.size() > model.maxImages()) {
             throw new ProblemException(ProblemType.INVALID_REQUEST, "Model '%s' takes at most %d image(s) per request; "

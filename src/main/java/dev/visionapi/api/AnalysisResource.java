@@ -48,6 +48,7 @@ import dev.visionapi.analysis.PreparedAnalysis;
 import dev.visionapi.config.ImagesConfig;
 import dev.visionapi.config.SourcesConfig;
 import dev.visionapi.image.ImageUpload;
+import dev.visionapi.image.RequestImage;
 import dev.visionapi.image.SampleCatalog;
 import dev.visionapi.ops.AnalysisTelemetry;
 import dev.visionapi.ops.RequestIds;
@@ -218,7 +219,7 @@ public class AnalysisResource {
             @Context RoutingContext routing, @Context Sse sse, @Context UriInfo uri, @Context SecurityContext security) {
         AdmissionFilter.bodyReceived(routing);
         // Waits on this worker thread for images by URL, as for the JSON variant below.
-        List<ImageUpload> images = images(form, routing).await().atMost(fetchDeadline);
+        List<RequestImage> images = images(form, routing).await().atMost(fetchDeadline);
         return stream(toRequest(form, images), routing, sse, uri, security);
     }
 
@@ -232,7 +233,7 @@ public class AnalysisResource {
         AdmissionFilter.bodyReceived(routing);
         // Waits on this worker thread, as the preparation below does, so that a failed fetch is an ordinary problem
         // response; each fetch ends within sources.url.timeout or sources.s3.timeout.
-        List<ImageUpload> images = images(body).await().atMost(fetchDeadline);
+        List<RequestImage> images = images(body).await().atMost(fetchDeadline);
         return stream(toRequest(body, images), routing, sse, uri, security);
     }
 
@@ -278,7 +279,7 @@ public class AnalysisResource {
         }
     }
 
-    private AnalysisRequest toRequest(AnalysisForm form, List<ImageUpload> images) {
+    private AnalysisRequest toRequest(AnalysisForm form, List<RequestImage> images) {
         Map<String, String> parameters = new HashMap<>();
         putIfPresent(parameters, "question", form.question);
         putIfPresent(parameters, "language", form.language);
@@ -292,7 +293,7 @@ public class AnalysisResource {
      * The form's images: files, URLs (fetched side by side) or a sample. One kind per form, because the REST layer
      * keeps the order of the parts of one name only; a JSON request can mix them in any order.
      */
-    private Uni<List<ImageUpload>> images(AnalysisForm form, RoutingContext routing) {
+    private Uni<List<RequestImage>> images(AnalysisForm form, RoutingContext routing) {
         List<ImageUpload> uploads = uploads(form, routing);
         List<String> urls = form.imageUrls.stream().filter(url -> url != null && !url.isBlank()).toList();
         Optional<String> sampleId = present(form.sample);
@@ -301,21 +302,22 @@ public class AnalysisResource {
                     + "'sample' ID, one kind per form; a JSON request can mix them in any order.");
         }
         if (!urls.isEmpty()) {
-            List<Uni<ImageUpload>> fetches = new ArrayList<>(urls.size());
+            boolean modelReadsS3 = analyses.readsImagesFromS3(present(form.model));
+            List<Uni<RequestImage>> fetches = new ArrayList<>(urls.size());
             for (int i = 0; i < urls.size(); i++) {
                 String url = urls.get(i).strip();
-                fetches.add(url.startsWith("s3://") ? fromS3(url)
+                fetches.add(url.startsWith("s3://") ? fromS3(url, modelReadsS3)
                         : fetched(url, "imageUrl[" + i + "]"));
             }
             return Uni.join().all(fetches).andFailFast();
         }
         if (sampleId.isEmpty()) {
-            return Uni.createFrom().item(uploads);
+            return Uni.createFrom().item(List.copyOf(uploads));
         }
         if (!uploads.isEmpty()) {
             throw new ProblemException(ProblemType.INVALID_REQUEST, "Send either 'image' files or a 'sample' ID, not both.");
         }
-        return Uni.createFrom().item(List.of(sample(sampleId.get())));
+        return Uni.createFrom().item(List.<RequestImage>of(sample(sampleId.get())));
     }
 
     private ImageUpload sample(String id) {
@@ -324,28 +326,34 @@ public class AnalysisResource {
     }
 
     /** A JSON request's images in their order, those given by URL fetched at once, side by side. */
-    private Uni<List<ImageUpload>> images(AnalysisBody body) {
-        List<Uni<ImageUpload>> images = new ArrayList<>(body.images().size());
+    private Uni<List<RequestImage>> images(AnalysisBody body) {
+        boolean modelReadsS3 = analyses.readsImagesFromS3(present(body.model()));
+        List<Uni<RequestImage>> images = new ArrayList<>(body.images().size());
         for (int i = 0; i < body.images().size(); i++) {
             AnalysisBody.Image image = body.images().get(i);
             String path = "images[" + i + "]";
             if (present(image.url()).isPresent()) {
                 images.add(fetched(image.url(), path + ".url"));
             } else if (present(image.s3()).isPresent()) {
-                images.add(fromS3(image.s3().strip()));
+                images.add(fromS3(image.s3().strip(), modelReadsS3));
             } else {
-                images.add(Uni.createFrom().item(image(image, path)));
+                images.add(Uni.createFrom().<RequestImage>item(image(image, path)));
             }
         }
         return Uni.join().all(images).andFailFast();
     }
 
-    private Uni<ImageUpload> fromS3(String uri) {
-        return sourceMetrics.timed("s3", s3.read(uri));
+    /**
+     * The S3 object at {@code uri}: for a model that reads images from S3 itself, a reference when it needs no
+     * preparation; else downloaded.
+     */
+    private Uni<RequestImage> fromS3(String uri, boolean modelReadsS3) {
+        return sourceMetrics.timed("s3",
+                modelReadsS3 ? s3.referOrRead(uri) : s3.read(uri).onItem().castTo(RequestImage.class));
     }
 
     /** The image at {@code url}, named {@code field} in problems. */
-    private Uni<ImageUpload> fetched(String url, String field) {
+    private Uni<RequestImage> fetched(String url, String field) {
         URI uri;
         try {
             uri = new URI(url.strip());
@@ -353,10 +361,10 @@ public class AnalysisResource {
             return Uni.createFrom().failure(new ProblemException(ProblemType.INVALID_REQUEST,
                     "'%s' is not a URL.".formatted(field)));
         }
-        return sourceMetrics.timed("url", urls.fetch(uri));
+        return sourceMetrics.timed("url", urls.fetch(uri).onItem().castTo(RequestImage.class));
     }
 
-    private AnalysisRequest toRequest(AnalysisBody body, List<ImageUpload> images) {
+    private AnalysisRequest toRequest(AnalysisBody body, List<RequestImage> images) {
         Map<String, String> parameters = new HashMap<>();
         if (body.parameters() != null) {
             body.parameters().forEach((name, value) -> putIfPresent(parameters, name, value));

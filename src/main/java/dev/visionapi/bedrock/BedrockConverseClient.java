@@ -15,6 +15,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.visionapi.image.ImageLocation;
 import dev.visionapi.image.PreparedImage;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.trace.Span;
@@ -35,6 +36,7 @@ import software.amazon.awssdk.services.bedrockruntime.model.ConverseStreamReques
 import software.amazon.awssdk.services.bedrockruntime.model.ConverseStreamResponseHandler;
 import software.amazon.awssdk.services.bedrockruntime.model.ImageBlock;
 import software.amazon.awssdk.services.bedrockruntime.model.ImageSource;
+import software.amazon.awssdk.services.bedrockruntime.model.S3Location;
 import software.amazon.awssdk.services.bedrockruntime.model.InferenceConfiguration;
 import software.amazon.awssdk.services.bedrockruntime.model.Message;
 import software.amazon.awssdk.services.bedrockruntime.model.SpecificToolChoice;
@@ -192,12 +194,22 @@ public class BedrockConverseClient {
         for (PreparedImage image : call.images()) {
             content.add(ContentBlock.fromImage(ImageBlock.builder()
                     .format(image.format().formatName())
-                    // The prepared bytes are never changed after preparation, so the SDK may use them without a copy.
-                    .source(ImageSource.fromBytes(SdkBytes.fromByteArrayUnsafe(image.bytes())))
+                    .source(source(image))
                     .build()));
         }
         content.add(ContentBlock.fromText(call.prompt()));
         return Message.builder().role(ConversationRole.USER).content(content).build();
+    }
+
+    /** The image's bytes, or the S3 object the model reads it from itself. */
+    private static ImageSource source(PreparedImage image) {
+        if (image.location().isPresent()) {
+            ImageLocation location = image.location().get();
+            return ImageSource.fromS3Location(S3Location.builder().uri(location.uri())
+                    .bucketOwner(location.bucketOwner().orElse(null)).build());
+        }
+        // The prepared bytes are never changed after preparation, so the SDK may use them without a copy.
+        return ImageSource.fromBytes(SdkBytes.fromByteArrayUnsafe(image.bytes()));
     }
 
     private static InferenceConfiguration inference(ModelCall call) {

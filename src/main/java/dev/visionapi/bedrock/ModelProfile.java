@@ -9,10 +9,13 @@ import java.math.RoundingMode;
  * @param supportsStructuredOutput whether it takes a forced tool call; the others get a JSON-only prompt instead
  * @param supportsBatch whether Bedrock's batch inference (model invocation jobs) runs it
  * @param batchInputPricePerMillionUsd the batch price (AWS's is half the on-demand one); null when unknown
+ * @param supportsS3Images whether Bedrock lets it read images from S3 itself (an {@code s3Location} image source);
+ *        false when the catalogue entry does not say
  */
 public record ModelProfile(String id, String name, String provider, boolean supportsStructuredOutput, int maxImages,
         BigDecimal inputPricePerMillionUsd, BigDecimal outputPricePerMillionUsd,
-        boolean supportsBatch, BigDecimal batchInputPricePerMillionUsd, BigDecimal batchOutputPricePerMillionUsd) {
+        boolean supportsBatch, BigDecimal batchInputPricePerMillionUsd, BigDecimal batchOutputPricePerMillionUsd,
+        boolean supportsS3Images) {
 
     private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
     private static final int COST_SCALE = 6;
@@ -21,7 +24,7 @@ public record ModelProfile(String id, String name, String provider, boolean supp
     /** A model named in configuration that the catalogue does not describe. */
     static ModelProfile unknown(String id) {
         String provider = id.replaceFirst("^(us|eu|apac|global)\\.", "").replaceFirst("\\..*$", "");
-        return new ModelProfile(id, id, provider, true, UNKNOWN_MODEL_MAX_IMAGES, null, null, false, null, null);
+        return new ModelProfile(id, id, provider, true, UNKNOWN_MODEL_MAX_IMAGES, null, null, false, null, null, false);
     }
 
     /** The estimated cost of these token counts in USD, or null when the price or a count is unknown. */

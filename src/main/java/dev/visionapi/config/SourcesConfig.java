@@ -68,6 +68,12 @@ public interface SourcesConfig {
         @WithDefault("20s")
         Duration timeout();
 
+        /**
+         * AWS account ID that must own the buckets: S3 refuses to read from a bucket of another account (403), and so
+         * does Bedrock when it reads an image from S3 itself. When absent, the owner is not checked.
+         */
+        Optional<String> bucketOwner();
+
         /** Connections to S3 at once (the SDK's default of 50 would queue analyses at the in-flight limit). */
         @WithDefault("256")
         int maxConcurrency();

@@ -8,6 +8,7 @@ import dev.visionapi.image.ImageResizer.Size;
  */
 public final class CheckedImage {
 
+    /** What was received, while it is still to be decoded; null once the image is ready. */
     final ImageUpload upload;
     final ImageFormat format;
     final Size stored;
@@ -23,8 +24,9 @@ public final class CheckedImage {
         this.asIs = asIs;
     }
 
-    static CheckedImage ready(ImageUpload upload, PreparedImage asIs) {
-        return new CheckedImage(upload, asIs.format(), null, ExifOrientation.UPRIGHT, asIs);
+    /** An image sent as it is; what it was received as is no longer needed. */
+    static CheckedImage ready(PreparedImage asIs) {
+        return new CheckedImage(null, asIs.format(), null, ExifOrientation.UPRIGHT, asIs);
     }
 
     static CheckedImage toDecode(ImageUpload upload, ImageFormat format, Size stored, int orientation) {

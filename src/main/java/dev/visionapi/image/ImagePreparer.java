@@ -4,6 +4,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Iterator;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
@@ -59,16 +60,21 @@ public class ImagePreparer {
         decodes.shutdown();
     }
 
-    /** Checks and finishes an upload in one go: {@link #check}, then {@link #finish}. */
-    public PreparedImage prepare(ImageUpload upload) {
+    /** Checks and finishes an image in one go: {@link #check}, then {@link #finish}. */
+    public PreparedImage prepare(RequestImage upload) {
         return finish(check(upload));
     }
 
     /**
      * The cheap step: the format from the bytes, the size from the header, checked against the limits before any
-     * pixel is decoded, and, for an image that will be sent untouched, that the file is complete.
+     * pixel is decoded, and, for an image that will be sent untouched, that the file is complete. An image the model
+     * reads where it is stored was judged already ({@link #asStored}) and is ready as it is.
      */
-    public CheckedImage check(ImageUpload upload) {
+    public CheckedImage check(RequestImage image) {
+        if (image instanceof ImageReference reference) {
+            return CheckedImage.ready(reference.asSent());
+        }
+        ImageUpload upload = (ImageUpload) image;
         byte[] bytes = upload.bytes();
         ImageFormat format = ImageFormat.detect(bytes)
                 .orElseThrow(() -> new ProblemException(ProblemType.UNSUPPORTED_MEDIA_TYPE,
@@ -81,22 +87,60 @@ public class ImagePreparer {
             Size shown = format == ImageFormat.GIF ? GifCanvas.of(bytes) : stored;
             checkLimits(shown, upload);
             int orientation = format == ImageFormat.JPEG ? ExifOrientation.of(bytes) : ExifOrientation.UPRIGHT;
-            if (format.acceptedByBedrock() && orientation == ExifOrientation.UPRIGHT
-                    && Math.max(stored.longEdge(), shown.longEdge()) <= maxLongEdge
-                    && bytes.length <= BedrockImageLimits.MAX_BYTES) {
+            if (sentAsIs(format, orientation, stored, shown, bytes.length)) {
                 if (!format.looksComplete(bytes)) {
                     throw unreadable(upload, format, "is truncated");
                 }
                 // Without its metadata; one whose structure is not understood is re-encoded instead.
                 byte[] sent = MetadataStripper.strip(format, bytes).orElse(null);
                 if (sent != null) {
-                    return CheckedImage.ready(upload, new PreparedImage(sent, format, stored.width(), stored.height(),
+                    return CheckedImage.ready(new PreparedImage(sent, format, stored.width(), stored.height(),
                             stored.width(), stored.height(), bytes.length, false));
                 }
             }
             checkPlausible(format, stored, upload);
             return CheckedImage.toDecode(upload, format, stored, orientation);
         });
+    }
+
+    /**
+     * {@link #check}'s decision for an image of which only the first bytes, {@code head}, are at hand, of
+     * {@code length} in all: the image as Bedrock reads it at {@code location} if it would be sent as it is, judged
+     * from its header alone. Empty when it needs preparation, and when these bytes cannot settle it: a header that
+     * goes past them or fails a check, and any GIF, whose shown size depends on frames all through the file. The
+     * caller then reads the image whole and checks it as an upload, which also gives any refusal; so this never
+     * refuses an image itself. Unlike {@link #check} it cannot tell a truncated file, nor strip metadata.
+     */
+    public Optional<PreparedImage> asStored(ImageUpload head, long length, ImageLocation location) {
+        byte[] bytes = head.bytes();
+        ImageFormat format = ImageFormat.detect(bytes).orElse(null);
+        if (format == null || format == ImageFormat.GIF || !format.acceptedByBedrock()
+                || format == ImageFormat.JPEG && !JpegSegments.scanBeginsWithin(bytes)) {
+            return Optional.empty();
+        }
+        try {
+            return withReader(format, head, reader -> {
+                Size stored = headerSize(reader, head, format);
+                checkLimits(stored, head);
+                int orientation = format == ImageFormat.JPEG ? ExifOrientation.of(bytes) : ExifOrientation.UPRIGHT;
+                return sentAsIs(format, orientation, stored, stored, length)
+                        ? Optional.of(PreparedImage.stored(location, format, stored.width(), stored.height(), length))
+                        : Optional.<PreparedImage>empty();
+            });
+        } catch (ProblemException | UncheckedIOException e) {
+            LOG.debugf(e, "The first bytes of %s do not settle whether it is sent as it is", head.name());
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Whether an image is sent as it is (less its metadata) rather than decoded and re-encoded: a format Bedrock takes,
+     * upright, within the long edge sent and Bedrock's size limit.
+     */
+    private boolean sentAsIs(ImageFormat format, int orientation, Size stored, Size shown, long length) {
+        return format.acceptedByBedrock() && orientation == ExifOrientation.UPRIGHT
+                && Math.max(stored.longEdge(), shown.longEdge()) <= maxLongEdge
+                && length <= BedrockImageLimits.MAX_BYTES;
     }
 
     /** {@link #finish(CheckedImage, String)} for a caller that is its only client. */

@@ -1,6 +1,7 @@
 package dev.visionapi.sources;
 
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 
 import org.reactivestreams.Subscriber;
@@ -11,15 +12,23 @@ import software.amazon.awssdk.core.async.SdkPublisher;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 
 /**
- * Collects an object's body into one array of the length its HeadObject announced, and aborts the download (the
- * subscription is cancelled, the connection dropped) as soon as more bytes arrive than that.
+ * Collects an object's body into one array of the length its HeadObject (or an earlier ranged GET) announced, and
+ * aborts the download (the subscription is cancelled, the connection dropped) as soon as more bytes arrive than that.
+ * The array may begin with bytes read before, by a ranged GET of the object's first bytes: the body is then the rest.
  */
 final class BoundedBytes implements AsyncResponseTransformer<GetObjectResponse, byte[]> {
 
+    private final byte[] start;
     private final int length;
     private volatile CompletableFuture<byte[]> result;
 
     BoundedBytes(int length) {
+        this(new byte[0], length);
+    }
+
+    /** The object of {@code length} bytes whose first ones, {@code start}, are read already. */
+    BoundedBytes(byte[] start, int length) {
+        this.start = start;
         this.length = length;
     }
 
@@ -32,7 +41,7 @@ final class BoundedBytes implements AsyncResponseTransformer<GetObjectResponse, 
     @Override
     public void onResponse(GetObjectResponse response) {
         Long announced = response.contentLength();
-        if (announced != null && announced != length) {
+        if (announced != null && announced != length - start.length) {
             result.completeExceptionally(new LengthMismatch());
         }
     }
@@ -58,8 +67,9 @@ final class BoundedBytes implements AsyncResponseTransformer<GetObjectResponse, 
     private final class Collector implements Subscriber<ByteBuffer> {
 
         private final CompletableFuture<byte[]> target;
-        private final byte[] bytes = new byte[length];
-        private int received;
+        // A copy per attempt: a retried call starts again after the bytes read before.
+        private final byte[] bytes = Arrays.copyOf(start, length);
+        private int received = start.length;
         private Subscription subscription;
 
         Collector(CompletableFuture<byte[]> target) {

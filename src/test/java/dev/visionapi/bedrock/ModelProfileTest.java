@@ -2,15 +2,18 @@ package dev.visionapi.bedrock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.InputStream;
 import java.math.BigDecimal;
 
 import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 class ModelProfileTest {
 
     private final ModelProfile sonnet = new ModelProfile("us.anthropic.claude-sonnet-4-5-20250929-v1:0",
             "Claude Sonnet 4.5", "Anthropic", true, 20, new BigDecimal("3.00"), new BigDecimal("15.00"), true,
-            new BigDecimal("1.50"), new BigDecimal("7.50"));
+            new BigDecimal("1.50"), new BigDecimal("7.50"), false);
 
     @Test
     void costIsTokensTimesPricePerMillion() {
@@ -36,5 +39,17 @@ class ModelProfileTest {
     void anUnknownModelGetsItsProviderFromItsId() {
         assertThat(ModelProfile.unknown("eu.mistral.pixtral-next-v1:0").provider()).isEqualTo("mistral");
         assertThat(ModelProfile.unknown("eu.mistral.pixtral-next-v1:0").maxImages()).isEqualTo(20);
+    }
+
+    @Test
+    void theCatalogueSaysWhichModelsReadImagesFromS3() throws Exception {
+        ModelCatalog.CatalogueFile catalogue;
+        try (InputStream in = ModelProfileTest.class.getResourceAsStream("/models.json")) {
+            catalogue = new ObjectMapper().readValue(in, ModelCatalog.CatalogueFile.class);
+        }
+
+        assertThat(catalogue.models()).filteredOn(ModelProfile::supportsS3Images).extracting(ModelProfile::id)
+                .containsExactlyInAnyOrder("us.amazon.nova-pro-v1:0", "us.amazon.nova-lite-v1:0");
+        assertThat(ModelProfile.unknown("us.amazon.nova-next-v1:0").supportsS3Images()).isFalse();
     }
 }

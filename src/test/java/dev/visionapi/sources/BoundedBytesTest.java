@@ -61,8 +61,27 @@ class BoundedBytesTest {
         assertThat(result).isCompletedExceptionally();
     }
 
+    @Test
+    void continuesAfterTheBytesReadBefore() throws Exception {
+        BoundedBytes bytes = new BoundedBytes(new byte[] {1, 2}, 5);
+        CompletableFuture<byte[]> result = bytes.prepare();
+        bytes.onResponse(GetObjectResponse.builder().contentLength(3L).build());
+        bytes.onStream(new Chunks(new byte[] {3}, new byte[] {4, 5}));
+
+        assertThat(result.get(1, TimeUnit.SECONDS)).containsExactly(1, 2, 3, 4, 5);
+    }
+
+    @Test
+    void refusesARestLongerThanTheObjectLeft() {
+        BoundedBytes bytes = new BoundedBytes(new byte[] {1, 2}, 5);
+        CompletableFuture<byte[]> result = bytes.prepare();
+        bytes.onResponse(GetObjectResponse.builder().contentLength(5L).build());
+
+        assertThat(result).isCompletedExceptionally();
+    }
+
     /** Delivers the given chunks on demand, synchronously, and records a cancellation. */
-    private static final class Chunks implements SdkPublisher<ByteBuffer> {
+    static final class Chunks implements SdkPublisher<ByteBuffer> {
 
         private final byte[][] chunks;
         final AtomicLong delivered = new AtomicLong();

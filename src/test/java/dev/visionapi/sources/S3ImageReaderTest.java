@@ -1,6 +1,7 @@
 package dev.visionapi.sources;
 
 import static dev.visionapi.sources.S3ProxyResource.BUCKET;
+import static dev.visionapi.sources.S3ProxyResource.CHANGING_AFTER_RANGE_KEY;
 import static dev.visionapi.sources.S3ProxyResource.CHANGING_KEY;
 import static dev.visionapi.sources.S3ProxyResource.FAILING_KEY;
 import static dev.visionapi.sources.S3ProxyResource.MISSING_BUCKET;
@@ -22,7 +23,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 import dev.visionapi.aws.DeadlineScheduler;
 import dev.visionapi.config.ImagesConfig;
 import dev.visionapi.config.SourcesConfig;
+import dev.visionapi.image.ImagePreparer;
+import dev.visionapi.image.ImageLocation;
+import dev.visionapi.image.ImageReference;
 import dev.visionapi.image.ImageUpload;
+import dev.visionapi.image.RequestImage;
+import dev.visionapi.image.TestImageFactory;
 import dev.visionapi.problem.ProblemException;
 import dev.visionapi.problem.ProblemType;
 import io.quarkus.test.junit.QuarkusTest;
@@ -73,6 +79,9 @@ class S3ImageReaderTest {
 
     @Inject
     ImagesConfig images;
+
+    @Inject
+    ImagePreparer preparer;
 
     @Test
     void readsAnObjectByteForByte() {
@@ -135,7 +144,7 @@ class S3ImageReaderTest {
                         AwsBasicCredentials.create("AKIDWRONG", "not-the-secret")))
                 .region(Region.US_EAST_1)
                 .build()) {
-            S3ImageReader wrongKey = new S3ImageReader(client, sources, images);
+            S3ImageReader wrongKey = new S3ImageReader(client, sources, images, preparer);
 
             assertProblem(wrongKey.read("s3://images/cat-chelsea.png"), ProblemType.SOURCE_ACCESS_DENIED);
         }
@@ -167,7 +176,7 @@ class S3ImageReaderTest {
                         .retryStrategy(AwsRetryStrategy.doNotRetry())
                         .build())
                 .build()) {
-            S3ImageReader unreachable = new S3ImageReader(client, closed, images);
+            S3ImageReader unreachable = new S3ImageReader(client, closed, images, preparer);
 
             assertProblem(unreachable.read("s3://images/cat-chelsea.png"), ProblemType.SOURCE_UNREACHABLE);
         }
@@ -178,7 +187,7 @@ class S3ImageReaderTest {
         S3ProxyResource.put(BUCKET, STALLING_KEY, new byte[] {1, 2, 3});
         SourcesConfig impatient = new TestConfig(Map.of(
                 "sources.s3.allowed-buckets", BUCKET, "sources.s3.timeout", "1s")).sources();
-        S3ImageReader impatientReader = new S3ImageReader(client, impatient, images);
+        S3ImageReader impatientReader = new S3ImageReader(client, impatient, images, preparer);
 
         assertProblem(impatientReader.read("s3://images/" + STALLING_KEY), ProblemType.SOURCE_TIMEOUT);
     }
@@ -188,6 +197,82 @@ class S3ImageReaderTest {
         S3ProxyResource.put(BUCKET, CHANGING_KEY, new byte[] {1, 2, 3});
 
         ProblemException problem = assertProblem(reader.read("s3://images/" + CHANGING_KEY),
+                ProblemType.SOURCE_UNREACHABLE);
+
+        assertThat(problem.getMessage()).contains("changed while it was read");
+    }
+
+    @Test
+    void referOrReadRefersToAnImageThatNeedsNoPreparationAfterItsFirstBytes() {
+        List<String> before = S3ProxyResource.ranges(BUCKET, "cat-chelsea.png");
+
+        RequestImage image = reader.referOrRead("s3://images/cat-chelsea.png").await().atMost(WAIT);
+
+        assertThat(image).isInstanceOfSatisfying(ImageReference.class, reference -> {
+            assertThat(reference.name()).isEqualTo("s3://images/cat-chelsea.png");
+            assertThat(reference.bytesRead()).isEqualTo(S3ImageReader.HEAD_BYTES);
+            assertThat(reference.asSent().location()).get().extracting(ImageLocation::uri)
+                    .isEqualTo("s3://images/cat-chelsea.png");
+            assertThat(reference.asSent().sizeBytes()).isEqualTo(S3ProxyResource.sample("cat-chelsea.png").length);
+        });
+        assertThat(S3ProxyResource.ranges(BUCKET, "cat-chelsea.png")).hasSize(before.size() + 1)
+                .last().isEqualTo("bytes=0-65535");
+    }
+
+    @Test
+    void referOrReadReadsTheRestOfAnImageThatNeedsPreparation() {
+        byte[] content = S3ProxyResource.sample("vehicle-rocket.jpg");
+        byte[] sideways = TestImageFactory.withExifOrientation(content, 6);
+
+        RequestImage image = reader.referOrRead("s3://images/rocket-sideways.jpg").await().atMost(WAIT);
+
+        assertThat(image).isInstanceOfSatisfying(ImageUpload.class,
+                upload -> assertThat(upload.bytes()).isEqualTo(sideways));
+    }
+
+    @Test
+    void referOrReadReadsSmallAndEmptyObjectsByTheFirstGet() {
+        S3ProxyResource.put(BUCKET, "empty.png", new byte[0]);
+
+        assertThat(((ImageUpload) reader.referOrRead("s3://images/text-sign.png").await().atMost(WAIT)).bytes())
+                .isEqualTo(S3ProxyResource.sample("text-sign.png"));
+        assertThat(((ImageUpload) reader.referOrRead("s3://images/empty.png").await().atMost(WAIT)).bytes()).isEmpty();
+        assertThat(S3ProxyResource.ranges(BUCKET, "empty.png")).containsExactly("bytes=0-65535");
+    }
+
+    @Test
+    void referOrReadRefusesAnObjectOverTheCapAfterItsFirstBytes() {
+        List<String> before = S3ProxyResource.ranges(BUCKET, "person-astronaut.png");
+
+        assertProblem(reader.referOrRead("s3://images/person-astronaut.png"), ProblemType.PAYLOAD_TOO_LARGE);
+
+        assertThat(S3ProxyResource.ranges(BUCKET, "person-astronaut.png")).hasSize(before.size() + 1)
+                .last().isEqualTo("bytes=0-65535");
+    }
+
+    @Test
+    void referOrReadFailsAsReadDoes() {
+        assertProblem(reader.referOrRead("s3://" + OTHER_BUCKET + "/cat-chelsea.png"), ProblemType.SOURCE_FORBIDDEN);
+        assertProblem(reader.referOrRead("s3://images/no-such-image.png"), ProblemType.SOURCE_NOT_FOUND);
+        assertProblem(reader.referOrRead("s3://" + MISSING_BUCKET + "/cat-chelsea.png"), ProblemType.SOURCE_NOT_FOUND);
+        assertProblem(reader.referOrRead("s3:/images/cat-chelsea.png"), ProblemType.INVALID_REQUEST);
+        try (S3AsyncClient client = S3ClientProducer.builder(sources.s3(), DeadlineScheduler.create("s3-deadline", 1))
+                .credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create("AKIDWRONG", "not-the-secret")))
+                .region(Region.US_EAST_1)
+                .build()) {
+            S3ImageReader wrongKey = new S3ImageReader(client, sources, images, preparer);
+
+            assertProblem(wrongKey.referOrRead("s3://images/cat-chelsea.png"), ProblemType.SOURCE_ACCESS_DENIED);
+        }
+    }
+
+    @Test
+    void objectReplacedAfterItsFirstBytesWereReadIsNotReadOn() {
+        S3ProxyResource.put(BUCKET, CHANGING_AFTER_RANGE_KEY,
+                TestImageFactory.withExifOrientation(S3ProxyResource.sample("vehicle-rocket.jpg"), 6));
+
+        ProblemException problem = assertProblem(reader.referOrRead("s3://images/" + CHANGING_AFTER_RANGE_KEY),
                 ProblemType.SOURCE_UNREACHABLE);
 
         assertThat(problem.getMessage()).contains("changed while it was read");

@@ -5,9 +5,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -18,6 +20,7 @@ import org.gaul.s3proxy.blobstore.BlobStore;
 import org.gaul.s3proxy.blobstore.ForwardingBlobStore;
 
 import dev.visionapi.bedrock.emulator.BedrockEmulatorResource;
+import dev.visionapi.image.TestImageFactory;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.ResponseInputStream;
@@ -30,7 +33,8 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * S3Proxy in the test JVM on a random loopback port, with an in-memory blob store and SigV4 authentication, holding
- * sample images in the bucket {@value #BUCKET} (allowed) and {@value #OTHER_BUCKET} (not allowed). The service's S3
+ * sample images in the bucket {@value #BUCKET} (allowed) and {@value #OTHER_BUCKET} (not allowed), among them a JPEG
+ * to be turned upright ({@code rocket-sideways.jpg}) and one smaller than a first ranged read ({@code text-sign.png}). The service's S3
  * client is pointed at it with path-style addressing; it signs with the credentials the Bedrock emulator's resource
  * puts in the default credentials chain, which S3Proxy checks.
  */
@@ -44,6 +48,8 @@ public class S3ProxyResource implements QuarkusTestResourceLifecycleManager {
     static final String STALLING_KEY = "stalls.png";
     /** A key whose object is replaced by a larger one right after each HeadObject has answered. */
     static final String CHANGING_KEY = "changes.png";
+    /** A key whose object is replaced by another of the same length right after each ranged GetObject. */
+    static final String CHANGING_AFTER_RANGE_KEY = "changes-after-range.jpg";
     /** A key whose HeadObject fails inside S3Proxy: it answers 500. */
     static final String FAILING_KEY = "fails.png";
 
@@ -52,12 +58,17 @@ public class S3ProxyResource implements QuarkusTestResourceLifecycleManager {
     private S3Proxy proxy;
 
     /** GetObject requests S3Proxy has received for the object. */
-    static int gets(String bucket, String key) {
+    public static int gets(String bucket, String key) {
         return STORE.gets.getOrDefault(bucket + "/" + key, new AtomicInteger()).get();
     }
 
+    /** The Range of each GetObject request S3Proxy has received for the object, in order; "" for none. */
+    public static List<String> ranges(String bucket, String key) {
+        return List.copyOf(STORE.ranges.getOrDefault(bucket + "/" + key, new CopyOnWriteArrayList<>()));
+    }
+
     /** HeadObject requests S3Proxy has received for the object. */
-    static int heads(String bucket, String key) {
+    public static int heads(String bucket, String key) {
         return STORE.heads.getOrDefault(bucket + "/" + key, new AtomicInteger()).get();
     }
 
@@ -86,10 +97,15 @@ public class S3ProxyResource implements QuarkusTestResourceLifecycleManager {
         put(BUCKET, "cat-chelsea.png", sample("cat-chelsea.png"));
         put(BUCKET, "odd keys/100% cat?.png", sample("cat-chelsea.png"));
         put(BUCKET, "person-astronaut.png", sample("person-astronaut.png"));
+        put(BUCKET, "rocket-sideways.jpg", TestImageFactory.withExifOrientation(sample("vehicle-rocket.jpg"), 6));
+        put(BUCKET, "text-sign.png", sample("text-sign.png"));
         put(OTHER_BUCKET, "cat-chelsea.png", sample("cat-chelsea.png"));
         proxy = S3Proxy.builder()
                 .blobStore(STORE)
                 .endpoint(URI.create("http://127.0.0.1:0"))
+                // S3Proxy refuses headers it does not know, x-amz-expected-bucket-owner among them, which it cannot
+                // check anyway: it has no accounts.
+                .ignoreUnknownHeaders(true)
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, credentials.accessKeyId(),
                         credentials.secretAccessKey())
                 .build();
@@ -116,12 +132,14 @@ public class S3ProxyResource implements QuarkusTestResourceLifecycleManager {
 
     /**
      * Counts the requests per object, holds HeadObject of {@link #STALLING_KEY} until released, fails it for
-     * {@link #FAILING_KEY}, and replaces {@link #CHANGING_KEY} behind each HeadObject.
+     * {@link #FAILING_KEY}, and replaces {@link #CHANGING_KEY} behind each HeadObject and
+     * {@link #CHANGING_AFTER_RANGE_KEY} behind each ranged GetObject.
      */
     private static final class ObservedBlobStore extends ForwardingBlobStore {
 
         final Map<String, AtomicInteger> gets = new ConcurrentHashMap<>();
         final Map<String, AtomicInteger> heads = new ConcurrentHashMap<>();
+        final Map<String, List<String>> ranges = new ConcurrentHashMap<>();
         final CountDownLatch release = new CountDownLatch(1);
 
         ObservedBlobStore(BlobStore delegate) {
@@ -153,7 +171,15 @@ public class S3ProxyResource implements QuarkusTestResourceLifecycleManager {
         @Override
         public ResponseInputStream<GetObjectResponse> getBlob(GetObjectRequest request) {
             gets.computeIfAbsent(request.bucket() + "/" + request.key(), k -> new AtomicInteger()).incrementAndGet();
-            return super.getBlob(request);
+            ranges.computeIfAbsent(request.bucket() + "/" + request.key(), k -> new CopyOnWriteArrayList<>())
+                    .add(request.range() == null ? "" : request.range());
+            ResponseInputStream<GetObjectResponse> blob = super.getBlob(request);
+            if (request.key().equals(CHANGING_AFTER_RANGE_KEY) && request.range() != null) {
+                long length = super.blobMetadata(HeadObjectRequest.builder().bucket(request.bucket())
+                        .key(request.key()).build()).contentLength();
+                put(request.bucket(), request.key(), new byte[Math.toIntExact(length)]);
+            }
+            return blob;
         }
     }
 }

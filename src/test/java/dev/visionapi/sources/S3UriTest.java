@@ -71,11 +71,16 @@ class S3UriTest {
         assertThat(config.sources().s3().pathStyle()).isFalse();
         assertThat(config.sources().s3().timeout()).isEqualTo(Duration.ofSeconds(20));
         assertThat(config.sources().s3().maxConcurrency()).isEqualTo(256);
+        assertThat(config.sources().s3().bucketOwner()).isEmpty();
         try (S3AsyncClient client = S3AsyncClient.builder().region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("id", "secret")))
                 .build()) {
-            S3ImageReader reader = new S3ImageReader(client, config.sources(), config.images());
+            // No image preparer: nothing is read, so nothing is judged.
+            S3ImageReader reader = new S3ImageReader(client, config.sources(), config.images(), null);
             assertThatThrownBy(() -> reader.read("s3://images/cat.png").await().atMost(Duration.ofSeconds(5)))
+                    .isInstanceOfSatisfying(ProblemException.class,
+                            e -> assertThat(e.type()).isEqualTo(ProblemType.SOURCE_FORBIDDEN));
+            assertThatThrownBy(() -> reader.referOrRead("s3://images/cat.png").await().atMost(Duration.ofSeconds(5)))
                     .isInstanceOfSatisfying(ProblemException.class,
                             e -> assertThat(e.type()).isEqualTo(ProblemType.SOURCE_FORBIDDEN));
         }

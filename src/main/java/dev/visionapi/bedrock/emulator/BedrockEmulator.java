@@ -14,6 +14,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 
 /**
@@ -21,7 +22,9 @@ import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
  * or h2c, ConverseStream as {@code application/vnd.amazon.eventstream}, errors in {@code x-amzn-ErrorType}. The real
  * AWS SDK client talks to it unchanged. It serves the dev mode when no AWS credentials are found ({@link
  * DevModeBedrock}), and the integration tests, which give it a scripted {@link ConverseHandler} and may serve it over
- * TLS. Like Bedrock, it answers 403 to a request not signed (SigV4, body included) with the credentials it is given.
+ * TLS. Like Bedrock, it answers 403 to a request not signed (SigV4, body included) with the credentials it is given,
+ * and 400 ValidationException to an image read from S3 ({@code s3Location}) by a model that cannot read S3; it never
+ * reads the object itself.
  */
 public final class BedrockEmulator implements AutoCloseable {
 
@@ -35,6 +38,8 @@ public final class BedrockEmulator implements AutoCloseable {
     // The control plane's batch jobs: create, describe (the identifier, an ARN or an ID, URL-encoded) and stop.
     private static final Pattern JOB_PATH = Pattern.compile("/model-invocation-job(?:/([^/]+)(/stop)?)?");
     private static final String ERROR_TYPE_HEADER = "x-amzn-ErrorType";
+    // Bedrock reads images from S3 itself for Amazon Nova's vision models only: Premier, Pro and Lite, not Micro.
+    private static final Pattern READS_S3_IMAGES = Pattern.compile("(^|\\.)amazon\\.nova-(premier|pro|lite)-");
     // Matches the AWS services' own advertised limit; the SDK opens further connections beyond it.
     private static final int MAX_STREAMS_PER_CONNECTION = 128;
 
@@ -140,9 +145,14 @@ public final class BedrockEmulator implements AutoCloseable {
         String modelId = URLDecoder.decode(converse.group(1), StandardCharsets.UTF_8);
         boolean streaming = "converse-stream".equals(converse.group(2));
         request.body()
-                .compose(body -> signatures.verify(request, body)
-                        ? handler.handle(new ConverseCall(modelId, body.toJsonObject(), streaming))
-                        : Future.succeededFuture(invalidSignature()))
+                .compose(body -> {
+                    if (!signatures.verify(request, body)) {
+                        return Future.succeededFuture(invalidSignature());
+                    }
+                    ConverseCall call = new ConverseCall(modelId, body.toJsonObject(), streaming);
+                    EmulatorReply refused = refusedImageSource(call);
+                    return refused != null ? Future.succeededFuture(refused) : handler.handle(call);
+                })
                 .onSuccess(reply -> {
                     if (streaming && reply.status() == 200 && !reply.connectionDropped()) {
                         stream(request, reply);
@@ -162,6 +172,23 @@ public final class BedrockEmulator implements AutoCloseable {
         return failure instanceof DecodeException || failure instanceof ClassCastException
                 ? EmulatorReply.error(400, "ValidationException", "Malformed request body")
                 : EmulatorReply.error(500, "InternalServerException", "Emulator failure");
+    }
+
+    /**
+     * Bedrock's ValidationException for an image read from S3 by a model that cannot do that, or named by something
+     * else than an {@code s3://} URI; null when the call's image sources are fine.
+     */
+    private static EmulatorReply refusedImageSource(ConverseCall call) {
+        for (JsonObject location : call.s3Locations()) {
+            if (!READS_S3_IMAGES.matcher(call.modelId()).find()) {
+                return EmulatorReply.error(400, "ValidationException",
+                        "The model " + call.modelId() + " does not support images from an S3 location.");
+            }
+            if (!location.getString("uri", "").startsWith("s3://")) {
+                return EmulatorReply.error(400, "ValidationException", "An S3 location's uri must be s3://bucket/key.");
+            }
+        }
+        return null;
     }
 
     private void stream(HttpServerRequest request, EmulatorReply reply) {

@@ -1,6 +1,7 @@
 package dev.visionapi.bedrock.emulator;
 
 import java.util.List;
+import java.util.Objects;
 
 import dev.visionapi.bedrock.BedrockConverseClient;
 import io.vertx.core.json.JsonArray;
@@ -27,6 +28,14 @@ public record ConverseCall(String modelId, JsonObject body, boolean streaming) {
         return content().stream().map(JsonObject.class::cast)
                 .filter(block -> block.containsKey("image"))
                 .map(block -> block.getJsonObject("image"))
+                .toList();
+    }
+
+    /** The S3 locations ({@code uri}, optional {@code bucketOwner}) of the image blocks read from S3, in order. */
+    public List<JsonObject> s3Locations() {
+        return images().stream()
+                .map(image -> image.getJsonObject("source", new JsonObject()).getJsonObject("s3Location"))
+                .filter(Objects::nonNull)
                 .toList();
     }
 

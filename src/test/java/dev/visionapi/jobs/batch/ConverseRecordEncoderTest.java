@@ -26,9 +26,9 @@ class ConverseRecordEncoderTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final ModelProfile CLAUDE = new ModelProfile("us.anthropic.claude-haiku-4-5-20251001-v1:0",
             "Claude Haiku 4.5", "Anthropic", true, 20, BigDecimal.ONE, BigDecimal.TEN, true, new BigDecimal("0.5"),
-            new BigDecimal("5"));
+            new BigDecimal("5"), false);
     private static final ModelProfile LLAMA = new ModelProfile("us.meta.llama3-2-11b-instruct-v1:0", "Llama", "Meta",
-            false, 1, null, null, true, null, null);
+            false, 1, null, null, true, null, null, false);
     private static final PreparedImage CAT = new PreparedImage(TestImages.CAT_PNG_AS_SENT, ImageFormat.PNG, 10, 10, 10,
             10, TestImages.CAT_PNG.length, false);
 

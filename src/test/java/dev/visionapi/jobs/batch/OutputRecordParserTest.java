@@ -24,7 +24,7 @@ class OutputRecordParserTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final ModelProfile CLAUDE = new ModelProfile("us.anthropic.claude-haiku-4-5-20251001-v1:0",
             "Claude Haiku 4.5", "Anthropic", true, 20, BigDecimal.ONE, BigDecimal.TEN, true, new BigDecimal("0.50"),
-            new BigDecimal("5.00"));
+            new BigDecimal("5.00"), false);
     private static final String INPUT = "\"modelInput\":{\"messages\":[{\"role\":\"user\",\"content\":[{\"image\":"
             + "{\"format\":\"png\",\"source\":{\"bytes\":\"iVBORw0KGgo=\"}}},{\"text\":\"{not json\"}]}]}";
 
