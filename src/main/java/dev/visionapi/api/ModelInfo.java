@@ -24,11 +24,21 @@ public record ModelInfo(
         BigDecimal inputPricePerMillionUsd,
         @Schema(description = "List price in USD per million output tokens, an estimate", nullable = true)
         BigDecimal outputPricePerMillionUsd,
+        @Schema(description = "Whether jobs may run it on Bedrock batch inference")
+        boolean supportsBatch,
+        @Schema(description = "Batch price in USD per million input tokens, an estimate", nullable = true)
+        BigDecimal batchInputPricePerMillionUsd,
+        @Schema(description = "Batch price in USD per million output tokens, an estimate", nullable = true)
+        BigDecimal batchOutputPricePerMillionUsd,
+        @Schema(description = "Whether Bedrock reads s3:// images itself for it (they need not be downloaded)")
+        boolean supportsS3Images,
         @JsonProperty("default")
         @Schema(description = "Whether requests that name no model use this one") boolean isDefault) {
 
     static ModelInfo from(ModelProfile model, boolean isDefault) {
         return new ModelInfo(model.id(), model.name(), model.provider(), model.supportsStructuredOutput(),
-                model.maxImages(), model.inputPricePerMillionUsd(), model.outputPricePerMillionUsd(), isDefault);
+                model.maxImages(), model.inputPricePerMillionUsd(), model.outputPricePerMillionUsd(),
+                model.supportsBatch(), model.batchInputPricePerMillionUsd(), model.batchOutputPricePerMillionUsd(),
+                model.supportsS3Images(), isDefault);
     }
 }
