@@ -27,7 +27,6 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -134,10 +133,11 @@ public class JobResource {
                     ('succeeded' or 'failed'), and 'text', 'data' (structured presets) and 'usage', or 'problem' (the \
                     problem POST /v1/analyses would have answered for that image). Page with 'after' (the last index \
                     seen) and 'limit'.""")
+    // The example is in the description: the OpenAPI scanner would read an example's first line as the whole value.
     @APIResponse(responseCode = "200", description = "Results as NDJSON", content = @Content(
-            mediaType = ResultLines.MEDIA_TYPE, schema = @Schema(type = SchemaType.STRING),
-            examples = @ExampleObject(name = "results", summary = "A succeeded and a failed item",
-                    value = RESULTS_EXAMPLE)))
+            mediaType = ResultLines.MEDIA_TYPE, schema = @Schema(type = SchemaType.STRING, format = "binary",
+                    description = "One JSON object per line, e.g. a succeeded and a failed item:\n\n```\n"
+                            + RESULTS_EXAMPLE + "```")))
     @APIResponse(responseCode = "404", description = NOT_FOUND)
     @APIResponse(responseCode = "503", description = UNAVAILABLE)
     public Uni<String> results(@PathParam("id") String id,

@@ -74,9 +74,10 @@ public class JobService {
             }
             Engine chosen = engines.choose(engine, items.size(), model);
             UUID id = UUID.randomUUID();
+            // Read back before this replica's workers are nudged: the answer shows the job as it was queued.
             return store.insert(id, owner, chosen, model.id(), spec, items)
-                    .invoke(workers::nudge)
-                    .chain(() -> get(id, owner));
+                    .chain(() -> get(id, owner))
+                    .invoke(workers::nudge);
         });
     }
 
