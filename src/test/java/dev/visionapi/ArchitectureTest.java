@@ -25,8 +25,8 @@ import software.amazon.awssdk.annotations.SdkProtectedApi;
 
 /**
  * The project's ground rules, checked on the production classes: public APIs of the frameworks only, no reflection
- * into them, and the packages' layering ({@code api} → {@code ops} → {@code analysis} → {@code image}, {@code bedrock},
- * {@code sources} → {@code aws}, {@code problem}, {@code config}) without cycles. Each rule is a test of its own, so
+ * into them, and the packages' layering ({@code api} → {@code ops}, {@code jobs} → {@code analysis} → {@code image},
+ * {@code bedrock}, {@code sources} → {@code aws}, {@code problem}, {@code config}) without cycles. Each rule is a test of its own, so
  * that each failure shows.
  */
 class ArchitectureTest {
@@ -114,8 +114,9 @@ class ArchitectureTest {
                 .that().resideInAnyPackage("dev.visionapi.image..", "dev.visionapi.bedrock..")
                 .and().resideOutsideOfPackage(EMULATOR)
                 .should().dependOnClassesThat()
-                .resideInAnyPackage("dev.visionapi.analysis..", "dev.visionapi.api..", "dev.visionapi.ops..")
-                .as("image and bedrock do not depend on analysis, api or ops"));
+                .resideInAnyPackage("dev.visionapi.analysis..", "dev.visionapi.api..", "dev.visionapi.ops..",
+                        "dev.visionapi.jobs..")
+                .as("image and bedrock do not depend on analysis, jobs, api or ops"));
     }
 
     @Test
@@ -132,8 +133,21 @@ class ArchitectureTest {
     void analysisDoesNotReachUp() {
         check(noClasses()
                 .that().resideInAPackage("dev.visionapi.analysis..")
-                .should().dependOnClassesThat().resideInAnyPackage("dev.visionapi.api..", "dev.visionapi.ops..")
-                .as("analysis does not depend on api or ops"));
+                .should().dependOnClassesThat().resideInAnyPackage("dev.visionapi.api..", "dev.visionapi.ops..",
+                        "dev.visionapi.jobs..")
+                .as("analysis does not depend on api, ops or jobs"));
+    }
+
+    @Test
+    void jobsUseOnlyTheLayersBelow() {
+        check(noClasses()
+                .that().resideInAPackage("dev.visionapi.jobs..")
+                .should().dependOnClassesThat(resideInAPackage("dev.visionapi..")
+                        .and(not(resideInAnyPackage("dev.visionapi.jobs..", "dev.visionapi.analysis..",
+                                "dev.visionapi.sources..", "dev.visionapi.bedrock..", "dev.visionapi.image..",
+                                "dev.visionapi.aws..", "dev.visionapi.problem..", "dev.visionapi.config.."))))
+                .as("jobs depend on no package of the service but analysis, sources, bedrock, image, aws, problem "
+                        + "and config"));
     }
 
     @Test

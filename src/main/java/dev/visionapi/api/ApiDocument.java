@@ -23,6 +23,7 @@ public class ApiDocument implements OASFilter {
     static final String MODELS = "Models";
     static final String PRESETS = "Presets";
     static final String SAMPLES = "Samples";
+    static final String JOBS = "Jobs";
 
     /** Security scheme names, as the resources' requirements name them. */
     static final String BEARER = "bearerKey";
@@ -47,7 +48,8 @@ public class ApiDocument implements OASFilter {
                 tag(ANALYSES, "Analyse images with a preset or your own prompt"),
                 tag(MODELS, "The vision models a request may name"),
                 tag(PRESETS, "Ready-made tasks with their prompts and answer schemas"),
-                tag(SAMPLES, "Built-in images to try the API without uploading one")));
+                tag(SAMPLES, "Built-in images to try the API without uploading one"),
+                tag(JOBS, "Analyse many images in the background: a whole S3 prefix or a list")));
         if (openAPI.getComponents() == null) {
             openAPI.components(OASFactory.createComponents());
         }

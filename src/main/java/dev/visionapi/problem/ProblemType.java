@@ -28,7 +28,9 @@ public enum ProblemType {
     BEDROCK_THROTTLED("bedrock-throttled", 503, "Bedrock is throttling requests"),
     BEDROCK_UNAVAILABLE("bedrock-unavailable", 503, "Bedrock is unavailable"),
     BEDROCK_TIMEOUT("bedrock-timeout", 504, "Bedrock did not answer in time"),
-    SOURCE_TIMEOUT("source-timeout", 504, "Image source did not answer in time");
+    SOURCE_TIMEOUT("source-timeout", 504, "Image source did not answer in time"),
+    JOBS_UNAVAILABLE("jobs-unavailable", 503, "Jobs are not available"),
+    JOB_NOT_FOUND("job-not-found", 404, "Job not found");
 
     private static final String TYPE_PREFIX = "urn:visionapi:problem:";
 

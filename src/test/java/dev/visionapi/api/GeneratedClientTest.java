@@ -25,10 +25,15 @@ import dev.visionapi.client.ApiClient;
 import dev.visionapi.client.ApiException;
 import dev.visionapi.client.ApiResponse;
 import dev.visionapi.client.api.AnalysesApi;
+import dev.visionapi.client.api.JobsApi;
 import dev.visionapi.client.api.ModelsApi;
 import dev.visionapi.client.api.PresetsApi;
 import dev.visionapi.client.api.SamplesApi;
 import dev.visionapi.client.model.Analysis;
+import dev.visionapi.client.model.Job;
+import dev.visionapi.client.model.JobImage;
+import dev.visionapi.client.model.JobRequest;
+import dev.visionapi.client.model.JobSource;
 import dev.visionapi.client.model.Model;
 import dev.visionapi.client.model.Preset;
 import dev.visionapi.client.model.PresetParameter;
@@ -64,6 +69,33 @@ class GeneratedClientTest {
         client = new ApiClient();
         client.updateBaseUri(service.toString().replaceAll("/$", ""));
         client.setReadTimeout(Duration.ofSeconds(30));
+    }
+
+    /** createJob, getJob, getJobResults, listJobs and cancelJob, as a generated client calls them. */
+    @Test
+    void jobs() throws Exception {
+        JobsApi jobs = new JobsApi(client);
+        Job created = jobs.createJob(new JobRequest().preset("caption")
+                .source(new JobSource().images(List.of(new JobImage().sample("cat-chelsea")))));
+        assertThat(created.getStatus()).isEqualTo(Job.StatusEnum.QUEUED);
+        assertThat(created.getCounts().getTotal()).isEqualTo(1);
+
+        Job job = created;
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (job.getStatus() != Job.StatusEnum.COMPLETED && System.nanoTime() - deadline < 0) {
+            Thread.sleep(100);
+            job = jobs.getJob(created.getId());
+        }
+        assertThat(job.getStatus()).isEqualTo(Job.StatusEnum.COMPLETED);
+        assertThat(job.getCounts().getSucceeded()).isEqualTo(1);
+
+        // NDJSON is no JSON document: the client hands it over as a file, as it does every non-JSON body.
+        String results = Files.readString(jobs.getJobResults(created.getId(), null, null).toPath());
+        assertThat(results.lines()).hasSize(1);
+        assertThat(JSON.readTree(results).path("status").asText()).isEqualTo("succeeded");
+        assertThat(jobs.listJobs(null, 500).getJobs()).extracting(Job::getId).contains(created.getId());
+        // An ended job is left as it is.
+        assertThat(jobs.cancelJob(created.getId()).getStatus()).isEqualTo(Job.StatusEnum.COMPLETED);
     }
 
     @Test

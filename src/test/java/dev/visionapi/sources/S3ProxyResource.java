@@ -40,7 +40,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  */
 public class S3ProxyResource implements QuarkusTestResourceLifecycleManager {
 
-    static final String BUCKET = "images";
+    public static final String BUCKET = "images";
     static final String OTHER_BUCKET = "other-images";
     /** Allowed, but never created. */
     static final String MISSING_BUCKET = "missing-images";
@@ -72,13 +72,24 @@ public class S3ProxyResource implements QuarkusTestResourceLifecycleManager {
         return STORE.heads.getOrDefault(bucket + "/" + key, new AtomicInteger()).get();
     }
 
+    /** The object's content, or null when there is none. */
+    public static byte[] get(String bucket, String key) {
+        try (InputStream in = STORE.getBlob(GetObjectRequest.builder().bucket(bucket).key(key).build())) {
+            return in == null ? null : in.readAllBytes();
+        } catch (S3Exception e) {
+            return null;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Puts an object; also for objects a test makes up. */
-    static void put(String bucket, String key, byte[] content) {
+    public static void put(String bucket, String key, byte[] content) {
         STORE.putBlob(PutObjectRequest.builder().bucket(bucket).key(key).contentLength((long) content.length).build(),
                 new ByteArrayInputStream(content));
     }
 
-    static byte[] sample(String file) {
+    public static byte[] sample(String file) {
         try (InputStream in = S3ProxyResource.class.getResourceAsStream("/samples/" + file)) {
             return in.readAllBytes();
         } catch (IOException e) {

@@ -1,0 +1,60 @@
+package dev.visionapi.config;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Jobs: many images analysed in the background, coordinated through PostgreSQL. */
+@ConfigMapping(prefix = "jobs")
+public interface JobsConfig {
+
+    /** Most items (images) one job may have; a larger prefix or list is refused with 400. */
+    @WithDefault("100000")
+    int maxItems();
+
+    /** How long a claimed item belongs to its replica; past it, another replica takes the item again. */
+    @WithDefault("2M")
+    Duration lease();
+
+    /** The on-demand engine's workers, which every replica runs. */
+    Workers workers();
+
+    /** The Bedrock batch inference engine. */
+    Batch batch();
+
+    /** The workers of one replica. */
+    interface Workers {
+
+        /** Analyses one replica's workers run at the same time. */
+        @WithDefault("64")
+        int concurrency();
+
+        /** How often idle workers look for items to claim. */
+        @WithDefault("1S")
+        Duration pollInterval();
+    }
+
+    /** Bedrock batch inference jobs. */
+    interface Batch {
+
+        /** Fewest items for which {@code engine: auto} chooses the batch engine. */
+        @WithDefault("100")
+        int minRecords();
+
+        /** S3 prefix ({@code s3://bucket/prefix/}) where batch input and output records are staged. */
+        Optional<String> staging();
+
+        /** ARN of the IAM role Bedrock assumes to read and write the staging prefix. */
+        Optional<String> roleArn();
+
+        /** How often the state of running batch jobs is asked for. */
+        @WithDefault("60S")
+        Duration pollInterval();
+
+        /** Most records per Bedrock model invocation job; larger jobs are split. */
+        @WithDefault("50000")
+        int maxRecordsPerJob();
+    }
+}
