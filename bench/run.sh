@@ -107,7 +107,7 @@ trap cleanup EXIT
 # S3 for the s3:// runs: S3Proxy in its own JVM on the same cores, as an S3 endpoint in the same zone would not be.
 java -Xmx256m -XX:+UseSerialGC -cp "$classpath" dev.visionapi.bench.BenchS3 > "$work/s3.out" 2>&1 &
 s3_pid=$!
-until grep -q '^http' "$work/s3.out"; do
+until grep -qs '^http' "$work/s3.out"; do
     kill -0 "$s3_pid" 2>/dev/null || { cat "$work/s3.out" >&2; echo "S3Proxy exited" >&2; exit 1; }
     sleep 0.2
 done
@@ -252,11 +252,11 @@ for latency in $latencies; do
     # 256 uploads in the same millisecond, whose CPU the two cores work through before the later ones are even read.
     for c in $connections; do
         ramp=$latency label="${latency} ms upstream" polite=0 with_direct=1 key="$latency:$c"
-        body="$work/cat.multipart" type="$multipart"
+        body="$work/cat.multipart" type="$multipart" s3_ticks=""
         if [ "$c" = 256_s3 ]; then
             # Compared with the direct row at 256 connections, which sends the image's bytes itself.
             c=256 with_direct=0 label="$label, JSON with one s3:// image read from S3Proxy" direct_key=256
-            body="$work/cat-s3.json" type=application/json
+            body="$work/cat-s3.json" type=application/json s3_ticks=$(cpu_ticks "$s3_pid")
         elif [ "$c" = 256_at_once ]; then
             c=256 ramp=0 label="$label, all connections at once"
         elif [ "$c" = 1024_polite ]; then
@@ -267,6 +267,11 @@ for latency in $latencies; do
             run "direct, $label" "$upstream/model/${model//:/%3A}/converse" "$work/cat.json" application/json "$c" "$ramp"
         fi
         run "service, $label" "$service_url" "$body" "$type" "$c" "$ramp" "$polite" "$key"
+        if [ -n "$s3_ticks" ]; then
+            # S3Proxy shares the two cores with the service: its CPU is what the service's throughput lost to it.
+            echo "| (S3Proxy in that run: $(awk -v t="$(( $(cpu_ticks "$s3_pid") - s3_ticks ))" -v r="$requests" \
+                -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", t / hz / r * 1000 }') s CPU per 1000) | | | | | | | | | |"
+        fi
     done
 done
 if [ -z "${BENCH_SCENARIOS:-}" ]; then
