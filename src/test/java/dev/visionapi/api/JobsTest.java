@@ -41,8 +41,9 @@ import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Jobs end to end on a real PostgreSQL (embedded), S3 (S3Proxy) and the Bedrock emulator, with API keys on: created,
- * followed, read, listed and cancelled; failing images become failed items; throttling is waited out; an item whose
- * replica died is taken again and has one result.
+ * followed, read, listed and cancelled; failing images, model output invalid twice and Bedrock's refusals become
+ * failed items with their problems; throttling is waited out; an item whose replica died is taken again and has one
+ * result.
  */
 @QuarkusTest
 @TestProfile(JobsTest.WithKeys.class)
@@ -245,6 +246,46 @@ class JobsTest {
         assertThat(job.at("/counts/succeeded").asInt()).isEqualTo(2);
         assertThat(results(KEY, id, "")).allSatisfy(result -> assertThat(result.path("status").asText())
                 .isEqualTo("succeeded"));
+    }
+
+    @Test
+    void modelOutputInvalidTwiceFailsTheItemWithItsProblemAndTheJobCompletes() {
+        bedrock().always(new Reply(EmulatorReply.toolUse("record_result",
+                new io.vertx.core.json.JsonObject().put("category", "Spaceship").put("confidence", 7), 1500, 10)));
+        String id = as(KEY).contentType(ContentType.JSON)
+                .body(Map.of("source", Map.of("images", List.of(Map.of("sample", "cat-chelsea"))),
+                        "preset", "classification"))
+                .when().post("/v1/jobs").then().statusCode(202).extract().path("id");
+
+        JsonNode job = awaitJob(KEY, id, status -> status.equals("completed"));
+        assertThat(job.at("/counts/failed").asInt()).isEqualTo(1);
+        assertThat(job.at("/counts/pending").asInt()).isZero();
+        JsonNode failed = results(KEY, id, "").get(0);
+        assertThat(failed.path("status").asText()).isEqualTo("failed");
+        assertThat(failed.at("/problem/type").asText()).isEqualTo("urn:visionapi:problem:model-output-invalid");
+        assertThat(failed.at("/problem/status").asInt()).isEqualTo(502);
+        assertThat(failed.has("data")).isFalse();
+        assertThat(bedrock().calls()).as("the malformed answer is asked for again once, as by /v1/analyses")
+                .hasSize(2);
+    }
+
+    @Test
+    void aBedrockValidationErrorFailsTheItemWithItsProblemAndTheJobCompletes() {
+        bedrock().always(new Reply(EmulatorReply.error(400, "ValidationException",
+                "max_tokens: 8192 > 4096, which is the maximum allowed number of output tokens")));
+        String id = as(KEY).contentType(ContentType.JSON)
+                .body(Map.of("source", Map.of("images", List.of(Map.of("sample", "cat-chelsea"))), "preset", "caption"))
+                .when().post("/v1/jobs").then().statusCode(202).extract().path("id");
+
+        JsonNode job = awaitJob(KEY, id, status -> status.equals("completed"));
+        assertThat(job.at("/counts/failed").asInt()).isEqualTo(1);
+        assertThat(job.at("/counts/pending").asInt()).isZero();
+        JsonNode failed = results(KEY, id, "").get(0);
+        assertThat(failed.path("status").asText()).isEqualTo("failed");
+        assertThat(failed.at("/problem/type").asText()).isEqualTo("urn:visionapi:problem:model-rejected-request");
+        assertThat(failed.at("/problem/status").asInt()).isEqualTo(400);
+        assertThat(failed.at("/problem/detail").asText()).contains("maximum allowed number of output tokens");
+        assertThat(bedrock().calls()).as("a refusal is not retried").hasSize(1);
     }
 
     /**
