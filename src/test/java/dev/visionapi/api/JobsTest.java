@@ -56,12 +56,15 @@ class JobsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(60);
 
-    /** Two keys, and few workers, so that a cancelled job still has items pending. */
+    /**
+     * Two keys, and few workers, so that a cancelled job still has items pending; a short lease, the period after
+     * which a job left running with all its items done is completed.
+     */
     public static class WithKeys implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("auth.api-keys", KEY + "," + OTHER_KEY, "jobs.workers.concurrency", "2",
-                    "jobs.workers.poll-interval", "200ms");
+                    "jobs.workers.poll-interval", "200ms", "jobs.lease", "10s");
         }
     }
 
@@ -319,6 +322,31 @@ class JobsTest {
                 .execute(Tuple.of(id))).iterator().next().getLong("n")).isEqualTo(2);
         assertThat(await(database.preparedQuery("SELECT min(attempts) AS n FROM job_items WHERE job_id = $1")
                 .execute(Tuple.of(id))).iterator().next().getInteger("n")).isEqualTo(2);
+    }
+
+    /**
+     * A replica stored the last result of a job and died before completing the job: within a lease another replica
+     * completes it.
+     */
+    @Test
+    void aJobWhoseLastReplicaDiedAfterItsLastResultIsCompleted() {
+        UUID id = UUID.randomUUID();
+        await(database.preparedQuery("""
+                INSERT INTO jobs (id, owner_key, status, engine, model, request, total, started_at)
+                VALUES ($1, $2, 'running', 'on-demand', $3, $4::jsonb, 1, now())""")
+                .execute(Tuple.of(id, keyName(KEY), "us.anthropic.claude-haiku-4-5-20251001-v1:0",
+                        new io.vertx.core.json.JsonObject("{\"preset\":\"caption\",\"parameters\":{}}"))));
+        await(database.preparedQuery("""
+                INSERT INTO job_items (job_id, idx, source, status, attempts, claimed_by)
+                VALUES ($1, 0, 'sample:cat-chelsea', 'done', 1, 'dead-replica')""").execute(Tuple.of(id)));
+        await(database.preparedQuery("""
+                INSERT INTO job_results (job_id, idx, status, text)
+                VALUES ($1, 0, 'succeeded', 'written by the replica that died')""").execute(Tuple.of(id)));
+
+        JsonNode job = awaitJob(KEY, id.toString(), status -> status.equals("completed"));
+        assertThat(job.at("/counts/succeeded").asInt()).isEqualTo(1);
+        assertThat(job.path("finishedAt").isTextual()).isTrue();
+        assertThat(bedrock().calls()).isEmpty();
     }
 
     private static String createSample(String key) {
