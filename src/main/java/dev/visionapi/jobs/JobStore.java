@@ -227,6 +227,23 @@ public class JobStore {
                 .execute(Tuple.of(jobId))).map(updated -> updated.rowCount() > 0);
     }
 
+    /**
+     * Completes the running on-demand jobs that have no item left pending or running: their last item's replica stopped
+     * between storing its result and {@link #completeIfDone}. Their IDs.
+     */
+    Uni<List<UUID>> completeStranded() {
+        return timed(pool().preparedQuery("""
+                UPDATE jobs j SET status = 'completed', finished_at = now()
+                WHERE j.status = 'running' AND j.engine = 'on-demand'
+                  AND NOT EXISTS (SELECT 1 FROM job_items i WHERE i.job_id = j.id AND i.status IN ('pending', 'running'))
+                RETURNING j.id""").execute())
+                .map(rows -> {
+                    List<UUID> ids = new ArrayList<>();
+                    rows.forEach(row -> ids.add(row.getUUID("id")));
+                    return ids;
+                });
+    }
+
     /** The job's output prefix, if it has one. */
     Uni<Optional<String>> outputOf(UUID jobId) {
         return timed(pool().preparedQuery("SELECT request->>'outputPrefix' AS output FROM jobs WHERE id = $1")

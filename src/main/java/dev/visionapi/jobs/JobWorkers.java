@@ -47,6 +47,7 @@ public class JobWorkers {
     private final AtomicBoolean claiming = new AtomicBoolean();
     private volatile boolean running;
     private long timer = -1;
+    private long sweeper = -1;
 
     JobWorkers(JobStore store, ItemAnalysis analysis, ModelBackoff backoff, ResultsExport export,
             JobDatabase database, Vertx vertx, JobsConfig config,
@@ -70,6 +71,9 @@ public class JobWorkers {
         }
         running = true;
         timer = vertx.setPeriodic(pollInterval.toMillis(), id -> poll());
+        // A replica may die after storing a job's last result and before completing the job: once per lease, as its
+        // items would be taken again, such a job is completed by whoever is left.
+        sweeper = vertx.setPeriodic(lease.toMillis(), id -> completeStranded());
         LOG.infof("Job workers started as %s: up to %d items at once, lease %s.", replica, concurrency, lease);
     }
 
@@ -127,6 +131,13 @@ public class JobWorkers {
                 .chain(completed -> completed ? export.write(item.jobId()) : Uni.createFrom().voidItem());
     }
 
+    private void completeStranded() {
+        store.completeStranded().subscribe().with(
+                jobs -> jobs.forEach(job -> export.write(job).subscribe().with(done -> {
+                })), // write() logs and absorbs its own failures
+                failure -> LOG.warnf("Completing stranded jobs failed: %s", failure.toString()));
+    }
+
     /** Stops claiming, waits for the items in flight within the shutdown timeout, then gives back the rest. */
     void stop(@Observes ShutdownEvent stopping) {
         if (!running) {
@@ -134,6 +145,7 @@ public class JobWorkers {
         }
         running = false;
         vertx.cancelTimer(timer);
+        vertx.cancelTimer(sweeper);
         long deadline = System.nanoTime() + shutdownTimeout.toNanos();
         while (inFlight.get() > 0 && System.nanoTime() - deadline < 0) {
             try {

@@ -41,8 +41,9 @@ import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Jobs end to end on a real PostgreSQL (embedded), S3 (S3Proxy) and the Bedrock emulator, with API keys on: created,
- * followed, read, listed and cancelled; failing images become failed items; throttling is waited out; an item whose
- * replica died is taken again and has one result.
+ * followed, read, listed and cancelled; failing images, model output invalid twice and Bedrock's refusals become
+ * failed items with their problems; throttling is waited out; an item whose replica died is taken again and has one
+ * result.
  */
 @QuarkusTest
 @TestProfile(JobsTest.WithKeys.class)
@@ -55,12 +56,15 @@ class JobsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(60);
 
-    /** Two keys, and few workers, so that a cancelled job still has items pending. */
+    /**
+     * Two keys, and few workers, so that a cancelled job still has items pending; a short lease, the period after
+     * which a job left running with all its items done is completed.
+     */
     public static class WithKeys implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("auth.api-keys", KEY + "," + OTHER_KEY, "jobs.workers.concurrency", "2",
-                    "jobs.workers.poll-interval", "200ms");
+                    "jobs.workers.poll-interval", "200ms", "jobs.lease", "10s");
         }
     }
 
@@ -247,6 +251,46 @@ class JobsTest {
                 .isEqualTo("succeeded"));
     }
 
+    @Test
+    void modelOutputInvalidTwiceFailsTheItemWithItsProblemAndTheJobCompletes() {
+        bedrock().always(new Reply(EmulatorReply.toolUse("record_result",
+                new io.vertx.core.json.JsonObject().put("category", "Spaceship").put("confidence", 7), 1500, 10)));
+        String id = as(KEY).contentType(ContentType.JSON)
+                .body(Map.of("source", Map.of("images", List.of(Map.of("sample", "cat-chelsea"))),
+                        "preset", "classification"))
+                .when().post("/v1/jobs").then().statusCode(202).extract().path("id");
+
+        JsonNode job = awaitJob(KEY, id, status -> status.equals("completed"));
+        assertThat(job.at("/counts/failed").asInt()).isEqualTo(1);
+        assertThat(job.at("/counts/pending").asInt()).isZero();
+        JsonNode failed = results(KEY, id, "").get(0);
+        assertThat(failed.path("status").asText()).isEqualTo("failed");
+        assertThat(failed.at("/problem/type").asText()).isEqualTo("urn:visionapi:problem:model-output-invalid");
+        assertThat(failed.at("/problem/status").asInt()).isEqualTo(502);
+        assertThat(failed.has("data")).isFalse();
+        assertThat(bedrock().calls()).as("the malformed answer is asked for again once, as by /v1/analyses")
+                .hasSize(2);
+    }
+
+    @Test
+    void aBedrockValidationErrorFailsTheItemWithItsProblemAndTheJobCompletes() {
+        bedrock().always(new Reply(EmulatorReply.error(400, "ValidationException",
+                "max_tokens: 8192 > 4096, which is the maximum allowed number of output tokens")));
+        String id = as(KEY).contentType(ContentType.JSON)
+                .body(Map.of("source", Map.of("images", List.of(Map.of("sample", "cat-chelsea"))), "preset", "caption"))
+                .when().post("/v1/jobs").then().statusCode(202).extract().path("id");
+
+        JsonNode job = awaitJob(KEY, id, status -> status.equals("completed"));
+        assertThat(job.at("/counts/failed").asInt()).isEqualTo(1);
+        assertThat(job.at("/counts/pending").asInt()).isZero();
+        JsonNode failed = results(KEY, id, "").get(0);
+        assertThat(failed.path("status").asText()).isEqualTo("failed");
+        assertThat(failed.at("/problem/type").asText()).isEqualTo("urn:visionapi:problem:model-rejected-request");
+        assertThat(failed.at("/problem/status").asInt()).isEqualTo(400);
+        assertThat(failed.at("/problem/detail").asText()).contains("maximum allowed number of output tokens");
+        assertThat(bedrock().calls()).as("a refusal is not retried").hasSize(1);
+    }
+
     /**
      * A replica claimed two items and died: one after writing its result (it had not marked the item done), one
      * before. When their leases pass, both are taken again; the first keeps the result it has, the second gets one.
@@ -278,6 +322,31 @@ class JobsTest {
                 .execute(Tuple.of(id))).iterator().next().getLong("n")).isEqualTo(2);
         assertThat(await(database.preparedQuery("SELECT min(attempts) AS n FROM job_items WHERE job_id = $1")
                 .execute(Tuple.of(id))).iterator().next().getInteger("n")).isEqualTo(2);
+    }
+
+    /**
+     * A replica stored the last result of a job and died before completing the job: within a lease another replica
+     * completes it.
+     */
+    @Test
+    void aJobWhoseLastReplicaDiedAfterItsLastResultIsCompleted() {
+        UUID id = UUID.randomUUID();
+        await(database.preparedQuery("""
+                INSERT INTO jobs (id, owner_key, status, engine, model, request, total, started_at)
+                VALUES ($1, $2, 'running', 'on-demand', $3, $4::jsonb, 1, now())""")
+                .execute(Tuple.of(id, keyName(KEY), "us.anthropic.claude-haiku-4-5-20251001-v1:0",
+                        new io.vertx.core.json.JsonObject("{\"preset\":\"caption\",\"parameters\":{}}"))));
+        await(database.preparedQuery("""
+                INSERT INTO job_items (job_id, idx, source, status, attempts, claimed_by)
+                VALUES ($1, 0, 'sample:cat-chelsea', 'done', 1, 'dead-replica')""").execute(Tuple.of(id)));
+        await(database.preparedQuery("""
+                INSERT INTO job_results (job_id, idx, status, text)
+                VALUES ($1, 0, 'succeeded', 'written by the replica that died')""").execute(Tuple.of(id)));
+
+        JsonNode job = awaitJob(KEY, id.toString(), status -> status.equals("completed"));
+        assertThat(job.at("/counts/succeeded").asInt()).isEqualTo(1);
+        assertThat(job.path("finishedAt").isTextual()).isTrue();
+        assertThat(bedrock().calls()).isEmpty();
     }
 
     private static String createSample(String key) {
