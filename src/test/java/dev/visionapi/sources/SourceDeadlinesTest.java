@@ -1,5 +1,6 @@
 package dev.visionapi.sources;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,13 +9,20 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import dev.visionapi.config.SourcesConfig;
+
 class SourceDeadlinesTest {
 
     private static final Duration BEDROCK = Duration.ofSeconds(60);
 
     @Test
-    void theDefaultsFitInsideTheDefaultBedrockTimeout() {
-        assertThatCode(() -> SourceDeadlines.check(new TestConfig(Map.of()).sources(), BEDROCK)).doesNotThrowAnyException();
+    void theDefaultsAreTheDocumentedOnesAndFitInsideTheDefaultBedrockTimeout() {
+        SourcesConfig defaults = new TestConfig(Map.of()).sources();
+
+        assertThat(defaults.url().connectTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(defaults.url().timeout()).isEqualTo(Duration.ofSeconds(20));
+        assertThat(defaults.s3().timeout()).isEqualTo(Duration.ofSeconds(20));
+        assertThatCode(() -> SourceDeadlines.check(defaults, BEDROCK)).doesNotThrowAnyException();
     }
 
     @Test

@@ -35,8 +35,7 @@ class UrlImageFetcherBeanTest {
         assertThat(url.allowHttp()).isFalse();
         assertThat(url.allowedPorts()).isEmpty();
         assertThat(url.allowedNetworks()).isEmpty();
-        assertThat(url.connectTimeout()).isEqualTo(Duration.ofSeconds(5));
-        assertThat(url.timeout()).isEqualTo(Duration.ofSeconds(20));
+        // The deadlines are the test profile's (inside its 5 s bedrock.timeout); SourceDeadlinesTest checks the defaults.
         assertThat(url.maxConcurrent()).isEqualTo(32);
         assertThat(url.trustCertificates()).isEmpty();
         assertThat(fetcher.userAgent()).matches("image-understanding-api/\\d+\\.\\d+\\.\\d+.*");
