@@ -8,7 +8,7 @@ import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.visionapi.config.BatchConfig;
+import dev.visionapi.config.JobsConfig;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -30,16 +30,16 @@ public class BatchInputWriter {
 
     private final S3AsyncClient s3;
     private final ConverseRecordEncoder encoder;
-    private final BatchConfig config;
+    private final JobsConfig.Batch config;
     private final long maxFileBytes;
     private final int partBytes;
 
     @Inject
-    BatchInputWriter(S3AsyncClient s3, ObjectMapper json, BatchConfig config) {
-        this(s3, json, config, MAX_FILE_BYTES, PART_BYTES);
+    BatchInputWriter(S3AsyncClient s3, ObjectMapper json, JobsConfig config) {
+        this(s3, json, config.batch(), MAX_FILE_BYTES, PART_BYTES);
     }
 
-    BatchInputWriter(S3AsyncClient s3, ObjectMapper json, BatchConfig config, long maxFileBytes, int partBytes) {
+    BatchInputWriter(S3AsyncClient s3, ObjectMapper json, JobsConfig.Batch config, long maxFileBytes, int partBytes) {
         this.s3 = s3;
         this.encoder = new ConverseRecordEncoder(json);
         this.config = config;
