@@ -223,7 +223,11 @@ class BatchEngineTest {
     @Test
     void cancellingABatchJobStopsItsBedrockJobsAndRunsNoItem() {
         emulator().batchDelay(Duration.ofHours(1));
-        String id = create(samples(4), "bedrock-batch");
+        String output = "batch-cancelled-" + UUID.randomUUID() + "/";
+        String id = given().contentType(ContentType.JSON)
+                .body(Map.of("source", Map.of("images", samples(4)), "preset", "caption", "model", MODEL,
+                        "engine", "bedrock-batch", "output", Map.of("s3Prefix", "s3://images/" + output)))
+                .when().post("/v1/jobs").then().statusCode(202).extract().path("id");
         awaitTrue(() -> count("SELECT count(*) AS n FROM job_batch_parts WHERE job_id = $1 AND arn IS NOT NULL", id)
                 == 2);
 
@@ -236,6 +240,9 @@ class BatchEngineTest {
         assertThat(job.path("status").asText()).isEqualTo("cancelled");
         assertThat(job.at("/counts/pending").asInt()).isEqualTo(4);
         assertThat(results(id)).isEmpty();
+        // The results file of a job without results is there, and empty.
+        awaitTrue(() -> S3ProxyResource.get(S3ProxyResource.BUCKET, output + id + ".jsonl") != null);
+        assertThat(S3ProxyResource.get(S3ProxyResource.BUCKET, output + id + ".jsonl")).isEmpty();
     }
 
     @Test

@@ -9,6 +9,7 @@ import jakarta.inject.Inject;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.visionapi.config.JobsConfig;
+import dev.visionapi.sources.S3MultipartUpload;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -25,8 +26,6 @@ public class BatchInputWriter {
 
     /** Bedrock's quota "batch inference input file size" (1 GB); a little is left for the rounding of quotas. */
     static final long MAX_FILE_BYTES = 1_000_000_000L;
-    /** S3's parts are at least 5 MiB (but the last); larger parts mean fewer requests. */
-    static final int PART_BYTES = 8 * 1024 * 1024;
 
     private final S3AsyncClient s3;
     private final ConverseRecordEncoder encoder;
@@ -36,7 +35,7 @@ public class BatchInputWriter {
 
     @Inject
     BatchInputWriter(S3AsyncClient s3, ObjectMapper json, JobsConfig config) {
-        this(s3, json, config.batch(), MAX_FILE_BYTES, PART_BYTES);
+        this(s3, json, config.batch(), MAX_FILE_BYTES, S3MultipartUpload.PART_BYTES);
     }
 
     BatchInputWriter(S3AsyncClient s3, ObjectMapper json, JobsConfig.Batch config, long maxFileBytes, int partBytes) {
