@@ -97,9 +97,9 @@ public class BatchPoller {
      * lock failed) stores no result twice.
      */
     Uni<Void> step() {
-        return store.queued(JOBS_PER_STEP).chain(queued -> each(queued, this::stage))
+        return store.queued(JOBS_PER_STEP).chain(queued -> each(queued, this::stage, job -> "staging job " + job.id()))
                 .chain(() -> store.open(PARTS_PER_STEP))
-                .chain(parts -> each(parts, this::follow));
+                .chain(parts -> each(parts, this::follow, part -> "following Bedrock job " + part.jobName()));
     }
 
     private Uni<Void> stage(BatchStore.QueuedJob job) {
@@ -136,12 +136,13 @@ public class BatchPoller {
         });
     }
 
-    /** {@code work} on each in turn; one that fails is logged and left for the next poll. */
-    private static <T> Uni<Void> each(List<T> all, Function<T, Uni<Void>> work) {
+    /** {@code work} on each in turn; one that fails is logged (as {@code named}, never its prompt) and left for later. */
+    private static <T> Uni<Void> each(List<T> all, Function<T, Uni<Void>> work, Function<T, String> named) {
         Uni<Void> done = Uni.createFrom().voidItem();
         for (T one : all) {
             done = done.chain(() -> work.apply(one).onFailure().recoverWithUni(failure -> {
-                LOG.warnf("Following batch work %s failed; tried again at the next poll: %s", one, failure.toString());
+                LOG.warnf("Batch jobs: %s failed; tried again at the next poll: %s", named.apply(one),
+                        failure.toString());
                 return Uni.createFrom().voidItem();
             }));
         }

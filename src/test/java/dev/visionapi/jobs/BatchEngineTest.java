@@ -32,6 +32,7 @@ import dev.visionapi.bedrock.ModelCatalog;
 import dev.visionapi.bedrock.ModelProfile;
 import dev.visionapi.bedrock.emulator.BedrockEmulatorResource;
 import dev.visionapi.bedrock.emulator.TestEmulator;
+import dev.visionapi.jobs.batch.BatchJobs;
 import dev.visionapi.jobs.batch.BatchRecordId;
 import dev.visionapi.sources.S3ProxyResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -84,6 +85,8 @@ class BatchEngineTest {
     ModelCatalog models;
     @Inject
     BatchPoller poller;
+    @Inject
+    BatchJobs batchJobs;
 
     @BeforeEach
     void stage() {
@@ -243,6 +246,40 @@ class BatchEngineTest {
         // The results file of a job without results is there, and empty.
         awaitTrue(() -> S3ProxyResource.get(S3ProxyResource.BUCKET, output + id + ".jsonl") != null);
         assertThat(S3ProxyResource.get(S3ProxyResource.BUCKET, output + id + ".jsonl")).isEmpty();
+    }
+
+    @Test
+    void aBedrockJobStoppedElsewhereCancelsTheJob() {
+        emulator().batchDelay(Duration.ofHours(1));
+        String id = create(samples(3), "bedrock-batch");
+        awaitTrue(() -> count("SELECT count(*) AS n FROM job_batch_parts WHERE job_id = $1 AND arn IS NOT NULL", id)
+                == 1);
+
+        // As an operator would in the console: the service did not ask for it.
+        batchJobs.stop(strings("SELECT arn AS s FROM job_batch_parts WHERE job_id = $1", id).get(0))
+                .await().atMost(WAIT);
+
+        JsonNode job = awaitJob(id, "cancelled"::equals);
+        assertThat(job.at("/counts/pending").asInt()).isEqualTo(3);
+        assertThat(results(id)).isEmpty();
+    }
+
+    /** The service died after Bedrock created a part's job but before its ARN was stored: it is found, not doubled. */
+    @Test
+    void aPartCreatedBeforeACrashIsNotCreatedTwice() {
+        emulator().batchDelay(Duration.ofHours(1));
+        String id = create(samples(3), "bedrock-batch");
+        awaitTrue(() -> count("SELECT count(*) AS n FROM job_batch_parts WHERE job_id = $1 AND arn IS NOT NULL", id)
+                == 1);
+        String arn = strings("SELECT arn AS s FROM job_batch_parts WHERE job_id = $1", id).get(0);
+
+        database.preparedQuery("UPDATE job_batch_parts SET arn = NULL, status = 'Unsubmitted' WHERE job_id = $1")
+                .execute(Tuple.of(UUID.fromString(id))).await().atMost(WAIT);
+
+        awaitTrue(() -> count("SELECT count(*) AS n FROM job_batch_parts WHERE job_id = $1 AND arn IS NOT NULL", id)
+                == 1);
+        assertThat(strings("SELECT arn AS s FROM job_batch_parts WHERE job_id = $1", id)).containsExactly(arn);
+        given().delete("/v1/jobs/" + id).then().statusCode(200).body("status", equalTo("cancelled"));
     }
 
     @Test
