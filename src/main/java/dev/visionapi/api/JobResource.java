@@ -84,8 +84,8 @@ public class JobResource {
             headers = @Header(name = "Location", description = "The job's URL", schema = @Schema(type = SchemaType.STRING)),
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = JobResponse.class)))
     @APIResponse(responseCode = "400", description = "Invalid request ('invalid-request'): no or both of preset and "
-            + "prompt, unknown preset or sample, missing preset parameter, model not allowed, 'bedrock-batch' on an "
-            + "instance without jobs.batch.staging and jobs.batch.role-arn or with a model without batch support, a prefix with more images than jobs.max-items or none; or a bucket the service may not "
+            + "prompt, unknown preset or sample, missing preset parameter, model not allowed, 'bedrock-batch' on "
+            + "an instance without jobs.batch.staging and jobs.batch.role-arn or with a model without batch support, a prefix with more images than jobs.max-items or none; or a bucket the service may not "
             + "use ('source-forbidden')")
     @APIResponse(responseCode = "404", description = "The prefix's bucket does not exist ('source-not-found')")
     @APIResponse(responseCode = "502", description = "S3 refused or failed the listing ('source-access-denied', "

@@ -43,7 +43,7 @@ public interface JobsConfig {
         @WithDefault("100")
         int minRecords();
 
-        /** S3 prefix ({@code s3://bucket/prefix/}) where batch input and output files are staged; batch is off without it. */
+        /** S3 prefix ({@code s3://bucket/prefix/}) where batch input and output files go; batch is off without it. */
         Optional<String> staging();
 
         /** ARN of the IAM role Bedrock assumes to read and write the staging prefix; batch is off without it. */

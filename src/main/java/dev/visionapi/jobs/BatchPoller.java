@@ -105,7 +105,8 @@ public class BatchPoller {
     private Uni<Void> stage(BatchStore.QueuedJob job) {
         return submission.stage(job).chain(staged -> staged
                 // All its items may have failed their preparation: then it has no part and is done already.
-                ? jobs.completeIfDone(job.id()).chain(done -> done ? export.write(job.id()) : Uni.createFrom().voidItem())
+                ? jobs.completeIfDone(job.id())
+                        .chain(done -> done ? export.write(job.id()) : Uni.createFrom().voidItem())
                 : Uni.createFrom().voidItem());
     }
 
@@ -136,7 +137,7 @@ public class BatchPoller {
         });
     }
 
-    /** {@code work} on each in turn; one that fails is logged (as {@code named}, never its prompt) and left for later. */
+    /** {@code work} on each in turn; one that fails is logged ({@code named}, never with its prompt) and left. */
     private static <T> Uni<Void> each(List<T> all, Function<T, Uni<Void>> work, Function<T, String> named) {
         Uni<Void> done = Uni.createFrom().voidItem();
         for (T one : all) {

@@ -110,7 +110,8 @@ public class JobService {
     public Uni<Job> cancel(UUID id, String owner) {
         database.pool();
         return store.cancel(id, owner)
-                .call(cancelled -> cancelled ? stopBatch(id).chain(() -> export.write(id)) : Uni.createFrom().voidItem())
+                .call(cancelled -> cancelled ? stopBatch(id).chain(() -> export.write(id))
+                        : Uni.createFrom().voidItem())
                 .chain(() -> get(id, owner));
     }
 
@@ -118,11 +119,12 @@ public class JobService {
         return batchStore.arns(id).chain(arns -> {
             Uni<Void> stopped = Uni.createFrom().voidItem();
             for (String arn : arns) {
-                stopped = stopped.chain(() -> batchJobs.stop(arn).replaceWithVoid().onFailure().recoverWithUni(failure -> {
-                    LOG.warnf("Job %s: its Bedrock job could not be stopped now (the batch poller tries again): %s", id,
-                            failure.toString());
-                    return Uni.createFrom().voidItem();
-                }));
+                stopped = stopped.chain(() -> batchJobs.stop(arn).replaceWithVoid()
+                        .onFailure().recoverWithUni(failure -> {
+                            LOG.warnf("Job %s: its Bedrock job could not be stopped now (the batch poller tries "
+                                    + "again): %s", id, failure.toString());
+                            return Uni.createFrom().voidItem();
+                        }));
             }
             return stopped;
         });
