@@ -50,7 +50,10 @@ public record JobBody(
 
         @Pattern(regexp = "auto|on-demand|bedrock-batch", message = "must be 'auto', 'on-demand' or 'bedrock-batch'")
         @Schema(description = "The engine: 'on-demand' (every replica's workers, one call per image), 'bedrock-batch' "
-                + "(Bedrock batch inference, where available) or 'auto' (the service chooses)",
+                + "(Bedrock batch inference at batch prices, typically half; needs jobs.batch.staging and "
+                + "jobs.batch.role-arn and a model with supportsBatch in GET /v1/models), or 'auto': batch from "
+                + "jobs.batch.min-records items on (100 by default) when batch is configured and the model supports "
+                + "it, on-demand otherwise",
                 enumeration = {"auto", "on-demand", "bedrock-batch"}, defaultValue = "auto")
         String engine,
 

@@ -76,14 +76,16 @@ public class JobResource {
                     sample ID. The request is checked as POST /v1/analyses checks it (preset or prompt, parameters, \
                     model, allowed sources) before anything is queued; validation errors name JSON paths such as \
                     'source.images[2]'. Each image is then analysed as POST /v1/analyses would analyse it; an image \
-                    that fails becomes a failed result with its problem, and the job goes on. Follow the job at its \
-                    Location.""")
+                    that fails becomes a failed result with its problem, and the job goes on. On the bedrock-batch \
+                    engine the images are prepared the same way, written as Converse records under \
+                    jobs.batch.staging and run as Bedrock model invocation jobs; records Bedrock fails, or does not \
+                    answer, become failed results. Follow the job at its Location.""")
     @APIResponse(responseCode = "202", description = "The job, queued",
             headers = @Header(name = "Location", description = "The job's URL", schema = @Schema(type = SchemaType.STRING)),
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = JobResponse.class)))
     @APIResponse(responseCode = "400", description = "Invalid request ('invalid-request'): no or both of preset and "
-            + "prompt, unknown preset or sample, missing preset parameter, model not allowed, an engine this instance "
-            + "does not have, a prefix with more images than jobs.max-items or none; or a bucket the service may not "
+            + "prompt, unknown preset or sample, missing preset parameter, model not allowed, 'bedrock-batch' on "
+            + "an instance without jobs.batch.staging and jobs.batch.role-arn or with a model without batch support, a prefix with more images than jobs.max-items or none; or a bucket the service may not "
             + "use ('source-forbidden')")
     @APIResponse(responseCode = "404", description = "The prefix's bucket does not exist ('source-not-found')")
     @APIResponse(responseCode = "502", description = "S3 refused or failed the listing ('source-access-denied', "
@@ -153,7 +155,8 @@ public class JobResource {
     @Path("/{id}")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(operationId = "cancelJob", summary = "Cancel a job",
-            description = "Cancels the job: its pending items are not run (those under way finish). A job that has "
+            description = "Cancels the job: its pending items are not run (those under way finish). A batch job's "
+                    + "Bedrock jobs are stopped; answers Bedrock gave before it stopped are kept. A job that has "
                     + "ended is left as it is.")
     @APIResponse(responseCode = "200", description = "The job, cancelled or as it ended")
     @APIResponse(responseCode = "404", description = NOT_FOUND)

@@ -20,7 +20,8 @@ public record JobResponse(
         @Schema(description = "Model or inference profile the images are analysed with") String model,
         @Schema(description = "Preset used, or null for a custom prompt", nullable = true) String preset,
         @Schema(description = "Items (images) by outcome") Counts counts,
-        @Schema(description = "Tokens of the finished items and their estimated cost") JobUsage usage,
+        @Schema(description = "Tokens of the finished items and their estimated cost (at batch prices for a "
+                + "bedrock-batch job)") JobUsage usage,
         @Schema(description = "When the job was created") OffsetDateTime createdAt,
         @Schema(description = "When its first item was taken up", nullable = true) OffsetDateTime startedAt,
         @Schema(description = "When it completed or was cancelled", nullable = true) OffsetDateTime finishedAt,

@@ -43,17 +43,17 @@ public interface JobsConfig {
         @WithDefault("100")
         int minRecords();
 
-        /** S3 prefix ({@code s3://bucket/prefix/}) where batch input and output records are staged. */
+        /** S3 prefix ({@code s3://bucket/prefix/}) where batch input and output files go; batch is off without it. */
         Optional<String> staging();
 
-        /** ARN of the IAM role Bedrock assumes to read and write the staging prefix. */
+        /** ARN of the IAM role Bedrock assumes to read and write the staging prefix; batch is off without it. */
         Optional<String> roleArn();
 
         /** How often the state of running batch jobs is asked for. */
         @WithDefault("60S")
         Duration pollInterval();
 
-        /** Most records per Bedrock model invocation job; larger jobs are split. */
+        /** Most records per Bedrock model invocation job (and its one input file); larger jobs are split. */
         @WithDefault("50000")
         int maxRecordsPerJob();
     }

@@ -3,24 +3,48 @@ package dev.visionapi.jobs;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.visionapi.bedrock.ModelProfile;
+import dev.visionapi.config.JobsConfig;
+import dev.visionapi.jobs.batch.BatchJobs;
 import dev.visionapi.problem.ProblemException;
 import dev.visionapi.problem.ProblemType;
 
 /**
  * The one place where a job's engine is chosen from what the client asked ({@code auto}, {@code on-demand} or
- * {@code bedrock-batch}), the job's size and its model. This instance has no batch engine: {@code auto} runs on
- * demand and {@code bedrock-batch} is refused.
+ * {@code bedrock-batch}), the job's size and its model. Batch needs {@code jobs.batch.staging} and
+ * {@code jobs.batch.role-arn} and a model the catalogue marks {@code supportsBatch}; {@code auto} takes it from
+ * {@code jobs.batch.min-records} items on, and runs on demand otherwise.
  */
 @ApplicationScoped
 public class EngineChoice {
+
+    private final BatchJobs batch;
+    private final int minRecords;
+
+    EngineChoice(BatchJobs batch, JobsConfig config) {
+        this.batch = batch;
+        this.minRecords = config.batch().minRecords();
+    }
 
     /** The engine for a job of {@code items} items on {@code model}; a 400 naming {@code engine} when none fits. */
     public Engine choose(String requested, int items, ModelProfile model) {
         String engine = requested == null || requested.isBlank() ? "auto" : requested;
         return switch (engine) {
-            case "auto", "on-demand" -> Engine.ON_DEMAND;
-            case "bedrock-batch" -> throw new ProblemException(ProblemType.INVALID_REQUEST,
-                    "'engine': the batch engine is not available on this instance; use 'on-demand' or 'auto'.");
+            case "on-demand" -> Engine.ON_DEMAND;
+            case "auto" -> items >= minRecords && model.supportsBatch() && batch.configured() ? Engine.BEDROCK_BATCH
+                    : Engine.ON_DEMAND;
+            case "bedrock-batch" -> {
+                if (!batch.configured()) {
+                    throw new ProblemException(ProblemType.INVALID_REQUEST, "'engine': the batch engine is not "
+                            + "configured on this instance (jobs.batch.staging and jobs.batch.role-arn); use "
+                            + "'on-demand' or 'auto'.");
+                }
+                if (!model.supportsBatch()) {
+                    throw new ProblemException(ProblemType.INVALID_REQUEST, "'engine': model '%s' does not run on "
+                            .formatted(model.id()) + "Bedrock batch inference (GET /v1/models says which do); use "
+                            + "'on-demand' or 'auto'.");
+                }
+                yield Engine.BEDROCK_BATCH;
+            }
             default -> throw new ProblemException(ProblemType.INVALID_REQUEST,
                     "'engine' must be one of 'auto', 'on-demand' and 'bedrock-batch'.");
         };

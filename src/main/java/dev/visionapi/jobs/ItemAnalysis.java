@@ -11,14 +11,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.visionapi.analysis.Analysis;
 import dev.visionapi.analysis.AnalysisRequest;
 import dev.visionapi.analysis.AnalysisService;
-import dev.visionapi.bedrock.ModelAnswer.TokenUsage;
+import dev.visionapi.bedrock.ModelAnswer;
 import dev.visionapi.image.ImageUpload;
 import dev.visionapi.image.SampleCatalog;
 import dev.visionapi.problem.ProblemException;
@@ -49,15 +45,12 @@ class ItemAnalysis {
     private final UrlImageFetcher urls;
     private final S3ImageReader s3;
     private final SampleCatalog samples;
-    private final ObjectMapper json;
 
-    ItemAnalysis(AnalysisService analyses, UrlImageFetcher urls, S3ImageReader s3, SampleCatalog samples,
-            ObjectMapper json) {
+    ItemAnalysis(AnalysisService analyses, UrlImageFetcher urls, S3ImageReader s3, SampleCatalog samples) {
         this.analyses = analyses;
         this.urls = urls;
         this.s3 = s3;
         this.samples = samples;
-        this.json = json;
     }
 
     /** What became of an item. */
@@ -91,7 +84,8 @@ class ItemAnalysis {
                 .onFailure().recoverWithItem(failure -> outcome(item, failure));
     }
 
-    private Uni<ImageUpload> image(String source) {
+    /** The image an item's source names, read from where it lives. */
+    Uni<ImageUpload> image(String source) {
         if (source.startsWith("s3://")) {
             return s3.read(source);
         }
@@ -119,24 +113,13 @@ class ItemAnalysis {
         return failed(item, (ProblemException) failure);
     }
 
-    private JobResult succeeded(ClaimedItem item, Analysis analysis) {
-        TokenUsage tokens = analysis.answer().usage();
-        ObjectNode usage = json.createObjectNode();
-        usage.put("inputTokens", tokens.inputTokens());
-        usage.put("outputTokens", tokens.outputTokens());
-        usage.put("totalTokens", tokens.totalTokens());
-        usage.put("estimatedCostUsd", analysis.model().estimatedCostUsd(tokens.inputTokens(), tokens.outputTokens()));
-        JsonNode data = analysis.answer().data();
-        return new JobResult(item.index(), item.source(), JobResult.SUCCEEDED, analysis.answer().text(),
-                data == null || data.isNull() ? null : data, usage, null);
+    private static JobResult succeeded(ClaimedItem item, Analysis analysis) {
+        ModelAnswer.TokenUsage tokens = analysis.answer().usage();
+        return JobResult.succeeded(item.index(), item.source(), analysis.answer(),
+                analysis.model().estimatedCostUsd(tokens.inputTokens(), tokens.outputTokens()));
     }
 
-    private Finished failed(ClaimedItem item, ProblemException problem) {
-        ObjectNode body = json.createObjectNode();
-        body.put("type", problem.type().uri());
-        body.put("title", problem.type().title());
-        body.put("status", problem.type().status());
-        body.put("detail", problem.getMessage());
-        return new Finished(new JobResult(item.index(), item.source(), JobResult.FAILED, null, null, null, body));
+    private static Finished failed(ClaimedItem item, ProblemException problem) {
+        return new Finished(JobResult.failed(item.index(), item.source(), problem.type(), problem.getMessage()));
     }
 }

@@ -2,7 +2,14 @@ package dev.visionapi.jobs;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.math.BigDecimal;
+
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.visionapi.bedrock.ModelAnswer;
+import dev.visionapi.problem.ProblemType;
 
 /**
  * One finished item: one line of a job's results (NDJSON). A succeeded item has {@code text}, {@code data} (structured
@@ -15,4 +22,27 @@ public record JobResult(int index, String source, String status, String text, Js
 
     public static final String SUCCEEDED = "succeeded";
     public static final String FAILED = "failed";
+
+    /** A succeeded item: the model's answer, its tokens and what they cost (null when unknown). */
+    static JobResult succeeded(int index, String source, ModelAnswer answer, BigDecimal estimatedCostUsd) {
+        ModelAnswer.TokenUsage tokens = answer.usage();
+        ObjectNode usage = JsonNodeFactory.instance.objectNode();
+        usage.put("inputTokens", tokens.inputTokens());
+        usage.put("outputTokens", tokens.outputTokens());
+        usage.put("totalTokens", tokens.totalTokens());
+        usage.put("estimatedCostUsd", estimatedCostUsd);
+        JsonNode data = answer.data();
+        return new JobResult(index, source, SUCCEEDED, answer.text(), data == null || data.isNull() ? null : data,
+                usage, null);
+    }
+
+    /** A failed item with the problem {@code /v1/analyses} would have answered. */
+    static JobResult failed(int index, String source, ProblemType type, String detail) {
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        body.put("type", type.uri());
+        body.put("title", type.title());
+        body.put("status", type.status());
+        body.put("detail", detail);
+        return new JobResult(index, source, FAILED, null, null, null, body);
+    }
 }

@@ -9,12 +9,15 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.jboss.logging.Logger;
+
 import dev.visionapi.analysis.AnalysisRequest;
 import dev.visionapi.analysis.PromptResolver;
 import dev.visionapi.bedrock.ModelCatalog;
 import dev.visionapi.bedrock.ModelProfile;
 import dev.visionapi.config.JobsConfig;
 import dev.visionapi.image.SampleCatalog;
+import dev.visionapi.jobs.batch.BatchJobs;
 import dev.visionapi.problem.ProblemException;
 import dev.visionapi.problem.ProblemType;
 import dev.visionapi.sources.S3PrefixListing;
@@ -28,9 +31,14 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class JobService {
 
+    private static final Logger LOG = Logger.getLogger(JobService.class);
+
     private final JobDatabase database;
     private final JobStore store;
     private final JobWorkers workers;
+    private final BatchPoller batchPoller;
+    private final BatchStore batchStore;
+    private final BatchJobs batchJobs;
     private final EngineChoice engines;
     private final PromptResolver prompts;
     private final ModelCatalog models;
@@ -40,12 +48,16 @@ public class JobService {
     private final ResultsExport export;
     private final int maxItems;
 
-    JobService(JobDatabase database, JobStore store, JobWorkers workers, EngineChoice engines, PromptResolver prompts,
+    JobService(JobDatabase database, JobStore store, JobWorkers workers, BatchPoller batchPoller,
+            BatchStore batchStore, BatchJobs batchJobs, EngineChoice engines, PromptResolver prompts,
             ModelCatalog models, SampleCatalog samples, S3PrefixListing listing, ResultLines lines,
             ResultsExport export, JobsConfig config) {
         this.database = database;
         this.store = store;
         this.workers = workers;
+        this.batchPoller = batchPoller;
+        this.batchStore = batchStore;
+        this.batchJobs = batchJobs;
         this.engines = engines;
         this.prompts = prompts;
         this.models = models;
@@ -77,7 +89,7 @@ public class JobService {
             // Read back before this replica's workers are nudged: the answer shows the job as it was queued.
             return store.insert(id, owner, chosen, model.id(), spec, items)
                     .chain(() -> get(id, owner))
-                    .invoke(workers::nudge);
+                    .invoke(chosen == Engine.BEDROCK_BATCH ? batchPoller::nudge : workers::nudge);
         });
     }
 
@@ -91,12 +103,31 @@ public class JobService {
         return store.list(owner, limit, cursor);
     }
 
-    /** Cancels the job unless it has ended; the job as it stands either way. */
+    /**
+     * Cancels the job unless it has ended; the job as it stands either way. A batch job's Bedrock jobs are asked to
+     * stop (the batch poller stops any this misses, and keeps the answers they gave before they stopped).
+     */
     public Uni<Job> cancel(UUID id, String owner) {
         database.pool();
         return store.cancel(id, owner)
-                .call(cancelled -> cancelled ? export.write(id) : Uni.createFrom().voidItem())
+                .call(cancelled -> cancelled ? stopBatch(id).chain(() -> export.write(id))
+                        : Uni.createFrom().voidItem())
                 .chain(() -> get(id, owner));
+    }
+
+    private Uni<Void> stopBatch(UUID id) {
+        return batchStore.arns(id).chain(arns -> {
+            Uni<Void> stopped = Uni.createFrom().voidItem();
+            for (String arn : arns) {
+                stopped = stopped.chain(() -> batchJobs.stop(arn).replaceWithVoid()
+                        .onFailure().recoverWithUni(failure -> {
+                            LOG.warnf("Job %s: its Bedrock job could not be stopped now (the batch poller tries "
+                                    + "again): %s", id, failure.toString());
+                            return Uni.createFrom().voidItem();
+                        }));
+            }
+            return stopped;
+        });
     }
 
     /** Up to {@code limit} finished items after index {@code after}, as NDJSON. */

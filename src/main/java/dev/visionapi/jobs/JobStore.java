@@ -257,7 +257,7 @@ public class JobStore {
     }
 
     /** The statement within {@link #DEADLINE}; a database that fails or does not answer is a 503. */
-    private static <T> Uni<T> timed(Uni<T> statement) {
+    static <T> Uni<T> timed(Uni<T> statement) {
         return statement.ifNoItem().after(DEADLINE).failWith(() -> new ProblemException(ProblemType.JOBS_UNAVAILABLE,
                 "The jobs database did not answer within " + DEADLINE.toSeconds() + " s.", RETRY_AFTER, null))
                 .onFailure(failure -> !(failure instanceof ProblemException)).transform(failure -> {

@@ -6,14 +6,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.visionapi.config.SourcesConfig;
 import io.smallrye.mutiny.Uni;
-import software.amazon.awssdk.core.async.AsyncRequestBody;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 
-/** Writes objects (jobs' results files) under prefixes of the allowed buckets, with the image sources' S3 client. */
+/** Streams objects (jobs' results files) under prefixes of the allowed buckets, with the image sources' S3 client. */
 @ApplicationScoped
 public class S3ObjectWriter {
 
-    /** Deadline of one PutObject, retries included. */
+    /** Deadline of one request of an upload (a part, its completion), retries included. */
     static final Duration DEADLINE = Duration.ofSeconds(120);
 
     private final S3AsyncClient client;
@@ -24,13 +23,11 @@ public class S3ObjectWriter {
         this.buckets = new S3Buckets(sources);
     }
 
-    /** Puts {@code content} at {@code prefix} + {@code name}. */
-    public Uni<Void> put(S3Uri prefix, String name, byte[] content, String contentType) {
+    /** Begins a multipart upload to {@code prefix} + {@code name}, for content streamed in as it is made. */
+    public Uni<S3MultipartUpload> open(S3Uri prefix, String name, String contentType) {
         S3Uri target = new S3Uri(prefix.bucket(), prefix.key() + name);
         buckets.check(target, "output.s3Prefix");
-        return Uni.createFrom().completionStage(() -> client.putObject(put -> put.bucket(target.bucket())
-                .key(target.key()).contentType(contentType)
-                .overrideConfiguration(call -> call.apiCallTimeout(DEADLINE)), AsyncRequestBody.fromBytes(content)))
-                .replaceWithVoid();
+        return S3MultipartUpload.open(client, target.bucket(), target.key(), contentType,
+                S3MultipartUpload.PART_BYTES, DEADLINE);
     }
 }

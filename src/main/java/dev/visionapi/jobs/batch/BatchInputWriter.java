@@ -8,7 +8,8 @@ import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.visionapi.config.BatchConfig;
+import dev.visionapi.config.JobsConfig;
+import dev.visionapi.sources.S3MultipartUpload;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -25,21 +26,19 @@ public class BatchInputWriter {
 
     /** Bedrock's quota "batch inference input file size" (1 GB); a little is left for the rounding of quotas. */
     static final long MAX_FILE_BYTES = 1_000_000_000L;
-    /** S3's parts are at least 5 MiB (but the last); larger parts mean fewer requests. */
-    static final int PART_BYTES = 8 * 1024 * 1024;
 
     private final S3AsyncClient s3;
     private final ConverseRecordEncoder encoder;
-    private final BatchConfig config;
+    private final JobsConfig.Batch config;
     private final long maxFileBytes;
     private final int partBytes;
 
     @Inject
-    BatchInputWriter(S3AsyncClient s3, ObjectMapper json, BatchConfig config) {
-        this(s3, json, config, MAX_FILE_BYTES, PART_BYTES);
+    BatchInputWriter(S3AsyncClient s3, ObjectMapper json, JobsConfig config) {
+        this(s3, json, config.batch(), MAX_FILE_BYTES, S3MultipartUpload.PART_BYTES);
     }
 
-    BatchInputWriter(S3AsyncClient s3, ObjectMapper json, BatchConfig config, long maxFileBytes, int partBytes) {
+    BatchInputWriter(S3AsyncClient s3, ObjectMapper json, JobsConfig.Batch config, long maxFileBytes, int partBytes) {
         this.s3 = s3;
         this.encoder = new ConverseRecordEncoder(json);
         this.config = config;

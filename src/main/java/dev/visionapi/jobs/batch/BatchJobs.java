@@ -8,7 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import dev.visionapi.bedrock.ModelProfile;
-import dev.visionapi.config.BatchConfig;
+import dev.visionapi.config.JobsConfig;
 import dev.visionapi.problem.ProblemException;
 import dev.visionapi.problem.ProblemType;
 import io.smallrye.mutiny.Uni;
@@ -34,11 +34,11 @@ public class BatchJobs {
     private static final int MAX_JOB_NAME = 63;
 
     private final BedrockAsyncClient bedrock;
-    private final BatchConfig config;
+    private final JobsConfig.Batch config;
 
-    BatchJobs(BedrockAsyncClient bedrock, BatchConfig config) {
+    BatchJobs(BedrockAsyncClient bedrock, JobsConfig config) {
         this.bedrock = bedrock;
-        this.config = config;
+        this.config = config.batch();
     }
 
     /** Whether batch inference is configured: a staging prefix and a role for Bedrock. */

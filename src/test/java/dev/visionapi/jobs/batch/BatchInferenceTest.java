@@ -32,7 +32,7 @@ import dev.visionapi.analysis.PreparedAnalysis;
 import dev.visionapi.bedrock.emulator.BedrockEmulatorResource;
 import dev.visionapi.bedrock.ModelProfile;
 import dev.visionapi.bedrock.emulator.TestEmulator;
-import dev.visionapi.config.BatchConfig;
+import dev.visionapi.config.JobsConfig;
 import dev.visionapi.image.ImageUpload;
 import dev.visionapi.image.TestImages;
 import dev.visionapi.problem.ProblemType;
@@ -87,7 +87,7 @@ class BatchInferenceTest {
     @Inject
     ObjectMapper json;
     @Inject
-    BatchConfig config;
+    JobsConfig jobsConfig;
 
     private final String batch = "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
 
@@ -345,8 +345,9 @@ class BatchInferenceTest {
     }
 
     /** The configured staging, with files limited by their size only. */
-    private BatchConfig manyRecordsPerJob() {
-        return new BatchConfig() {
+    private JobsConfig.Batch manyRecordsPerJob() {
+        JobsConfig.Batch config = jobsConfig.batch();
+        return new JobsConfig.Batch() {
             @Override
             public int minRecords() {
                 return config.minRecords();
