@@ -21,12 +21,29 @@ const errorBox = document.getElementById('error');
 const keyForm = document.getElementById('key-form');
 const keyInput = document.getElementById('api-key');
 
+const jobPrefix = document.getElementById('job-prefix');
+const jobAllSamples = document.getElementById('job-all-samples');
+const startJobButton = document.getElementById('start-job');
+const resultTitle = document.getElementById('result-title');
+const jobBox = document.getElementById('job');
+const jobStatus = document.getElementById('job-status');
+const jobId = document.getElementById('job-id');
+const jobProgress = document.getElementById('job-progress');
+const jobCounts = document.getElementById('job-counts');
+const jobUsage = document.getElementById('job-usage');
+const cancelJobButton = document.getElementById('cancel-job');
+const jobResults = document.getElementById('job-results');
+
 const presets = new Map();
+let samples = [];
 let apiKey = sessionStorage.getItem('apiKey');
 let chosenSample = null;
 let uploads = [];
 let previewUrls = [];
 let shownPrompt = '';
+let currentJob = null;
+let pollTimer = null;
+let resultsShownFor = -1;
 
 /** Request headers, with the API key when the service asked for one. */
 function headers(accept) {
@@ -92,6 +109,9 @@ function showError(problem) {
 }
 
 function clearResult() {
+    stopPolling();
+    currentJob = null;
+    showJobView(false);
     answer.textContent = '';
     usage.textContent = '';
     errorBox.hidden = true;
@@ -109,7 +129,7 @@ function showResultPanel() {
 // --- Images -------------------------------------------------------------------------------------------------------
 
 async function loadSamples() {
-    const samples = await getJson('/v1/samples');
+    samples = await getJson('/v1/samples');
     for (const sample of samples) {
         const button = document.createElement('button');
         button.type = 'button';
@@ -327,19 +347,32 @@ function formData() {
     for (const url of imageUrls()) {
         data.append('imageUrl', url);
     }
-    const preset = currentPreset();
-    if (preset && !promptEdited()) {
-        data.append('preset', preset.id);
-        for (const input of parametersBox.querySelectorAll('input')) {
-            if (input.value.trim() !== '') {
-                data.append(input.name, input.value);
-            }
+    const task = taskFields();
+    if (task.preset) {
+        data.append('preset', task.preset);
+        for (const [name, value] of Object.entries(task.parameters)) {
+            data.append(name, value);
         }
-    } else if (promptBox.value.trim() !== '') {
-        data.append('prompt', promptBox.value);
+    } else if (task.prompt) {
+        data.append('prompt', task.prompt);
     }
     data.append('model', modelSelect.value);
     return data;
+}
+
+/** The task as the user set it: the preset with its filled-in parameters, or an own prompt (see promptEdited). */
+function taskFields() {
+    const preset = currentPreset();
+    if (preset && !promptEdited()) {
+        const parameters = {};
+        for (const input of parametersBox.querySelectorAll('input')) {
+            if (input.value.trim() !== '') {
+                parameters[input.name] = input.value;
+            }
+        }
+        return {preset: preset.id, parameters};
+    }
+    return promptBox.value.trim() === '' ? {} : {prompt: promptBox.value};
 }
 
 /** Reads Server-Sent Events from a fetch response, calling onEvent(name, data) for each. */
@@ -430,6 +463,190 @@ form.addEventListener('submit', async event => {
     } finally {
         goButton.disabled = false;
         answer.setAttribute('aria-busy', 'false');
+    }
+});
+
+// --- Jobs ---------------------------------------------------------------------------------------------------------
+
+const FINAL_STATUSES = ['completed', 'cancelled', 'failed'];
+const POLL_MS = 1000;
+const RESULTS_SHOWN = 100;
+
+/** The result panel shows either an analysis' answer or a job's progress. */
+function showJobView(shown) {
+    jobBox.hidden = !shown;
+    answer.hidden = shown;
+    usage.hidden = shown;
+    resultTitle.textContent = shown ? 'Job' : 'Answer';
+}
+
+/** The job's images: an S3 prefix, else the URLs typed in, else every sample or the chosen one; null when none. */
+function jobSource() {
+    const prefix = jobPrefix.value.trim();
+    if (prefix !== '') {
+        return {s3Prefix: prefix};
+    }
+    const urls = imageUrls();
+    if (urls.length > 0) {
+        return {images: urls.map(url => url.startsWith('s3://') ? {s3: url} : {url})};
+    }
+    if (jobAllSamples.checked) {
+        return {images: samples.map(sample => ({sample: sample.id}))};
+    }
+    return chosenSample ? {images: [{sample: chosenSample.id}]} : null;
+}
+
+/** Sets a text only when it changes, so that the live region announces changes, not every poll. */
+function setText(element, text) {
+    if (element.textContent !== text) {
+        element.textContent = text;
+    }
+}
+
+function showJob(job) {
+    currentJob = job;
+    const c = job.counts;
+    const done = c.succeeded + c.failed;
+    setText(jobStatus, `Job ${job.status}: ${done} of ${c.total} images done`);
+    setText(jobId, `ID ${job.id}`);
+    jobProgress.max = Math.max(c.total, 1);
+    jobProgress.value = done;
+    setText(jobCounts, `${c.succeeded} succeeded · ${c.failed} failed · ${c.pending} pending · ${job.engine} · `
+        + modelName(job.model));
+    const u = job.usage;
+    const cost = u.estimatedCostUsd == null ? '' : ` · estimated cost ${dollars(u.estimatedCostUsd)}`;
+    setText(jobUsage, `Tokens: ${u.inputTokens} in, ${u.outputTokens} out${cost}`);
+    cancelJobButton.disabled = FINAL_STATUSES.includes(job.status);
+}
+
+/** One result line as a list entry: its index and source, then the answer or the problem. */
+function resultEntry(line) {
+    const entry = document.createElement('li');
+    const source = document.createElement('strong');
+    source.textContent = `#${line.index} ${line.source}`;
+    entry.append(source);
+    if (line.problem) {
+        entry.classList.add('error');
+        const title = line.problem.title || 'Failed';
+        entry.append(document.createTextNode(` — ${title}${line.problem.detail ? ': ' + line.problem.detail : ''}`));
+    } else {
+        entry.append(document.createTextNode(' — ' + (line.text || '')));
+    }
+    return entry;
+}
+
+/** The first page of results, read again whenever more items have finished. */
+async function showResults(job) {
+    const done = job.counts.succeeded + job.counts.failed;
+    if (done === resultsShownFor) {
+        return;
+    }
+    const response = await fetch(`/v1/jobs/${job.id}/results?limit=${RESULTS_SHOWN}`,
+        {headers: headers('application/x-ndjson')});
+    if (!response.ok) {
+        askForKeyIf(response);
+        throw await problemOf(response);
+    }
+    const lines = (await response.text()).split('\n').filter(line => line.trim() !== '').map(line => JSON.parse(line));
+    resultsShownFor = done;
+    jobResults.textContent = '';
+    jobResults.append(...lines.map(resultEntry));
+}
+
+function stopPolling() {
+    clearTimeout(pollTimer);
+    pollTimer = null;
+}
+
+/** Follows the job every second until its status is final. */
+async function poll(id) {
+    try {
+        const job = await getJson(`/v1/jobs/${id}`);
+        if (currentJob === null || currentJob.id !== id) {
+            return;
+        }
+        showJob(job);
+        await showResults(job);
+        if (!FINAL_STATUSES.includes(job.status)) {
+            pollTimer = setTimeout(() => poll(id), POLL_MS);
+        }
+    } catch (problem) {
+        showError(problem);
+    }
+}
+
+async function startJob() {
+    stopPolling();
+    clearResult();
+    showJobView(true);
+    resultsShownFor = -1;
+    jobResults.textContent = '';
+    jobStatus.textContent = '';
+    jobId.textContent = '';
+    jobCounts.textContent = '';
+    jobUsage.textContent = '';
+    jobProgress.value = 0;
+    const source = jobSource();
+    if (source === null) {
+        showError({title: 'No images for the job', detail: uploads.length > 0
+            ? 'A job takes an S3 prefix, image URLs or samples; uploaded files are analysed with Go.'
+            : 'Give an S3 prefix or image URLs, or choose a sample.'});
+        showResultPanel();
+        return;
+    }
+    startJobButton.disabled = true;
+    showResultPanel();
+    try {
+        const response = await fetch('/v1/jobs', {
+            method: 'POST',
+            headers: {...headers('application/json'), 'Content-Type': 'application/json'},
+            body: JSON.stringify({source, ...taskFields(), model: modelSelect.value}),
+        });
+        if (!response.ok) {
+            askForKeyIf(response);
+            showError(await problemOf(response));
+            return;
+        }
+        const job = await response.json();
+        showJob(job);
+        pollTimer = setTimeout(() => poll(job.id), POLL_MS);
+    } catch (failure) {
+        showError({title: 'The service could not be reached', detail: String(failure.message || failure)});
+    } finally {
+        startJobButton.disabled = false;
+    }
+}
+
+async function cancelJob() {
+    if (currentJob === null) {
+        return;
+    }
+    cancelJobButton.disabled = true;
+    try {
+        const response = await fetch(`/v1/jobs/${currentJob.id}`, {method: 'DELETE', headers: headers('application/json')});
+        if (!response.ok) {
+            askForKeyIf(response);
+            showError(await problemOf(response));
+            cancelJobButton.disabled = false;
+            return;
+        }
+        stopPolling();
+        const job = await response.json();
+        showJob(job);
+        await showResults(job);
+    } catch (failure) {
+        showError({title: 'The service could not be reached', detail: String(failure.message || failure)});
+        cancelJobButton.disabled = false;
+    }
+}
+
+startJobButton.addEventListener('click', startJob);
+cancelJobButton.addEventListener('click', cancelJob);
+// Enter in the prefix field starts the job rather than submitting the analysis form.
+jobPrefix.addEventListener('keydown', event => {
+    if (event.key === 'Enter') {
+        event.preventDefault();
+        startJob();
     }
 });
 

@@ -5,14 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.Method;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Enumeration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
@@ -27,6 +31,7 @@ import dev.visionapi.config.AnalysisConfig;
 import dev.visionapi.config.AuthConfig;
 import dev.visionapi.config.BedrockConfig;
 import dev.visionapi.config.ImagesConfig;
+import dev.visionapi.config.JobsConfig;
 import dev.visionapi.config.PresetsConfig;
 import io.smallrye.config.ConfigMapping;
 
@@ -34,6 +39,7 @@ import io.smallrye.config.ConfigMapping;
 class DeploymentManifestTest {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Path MANIFESTS = Path.of("docker", "kubernetes");
 
     private static List<JsonNode> documents;
@@ -70,12 +76,43 @@ class DeploymentManifestTest {
     }
 
     @Test
-    void everyVariableSetIsOneTheApplicationReads() {
+    void everyVariableSetIsOneTheApplicationReads() throws IOException {
         Set<String> known = knownVariables();
+        known.addAll(quarkusRuntimeVariables());
         List<String> set = new ArrayList<>();
         kind("ConfigMap").path("data").fieldNames().forEachRemaining(set::add);
         container().path("env").forEach(variable -> set.add(variable.path("name").asText()));
         assertThat(set).isNotEmpty().allSatisfy(name -> assertThat(known).as(name).contains(name));
+    }
+
+    /** The ConfigMap's commented-out entries ("# NAME: value", to be filled in per installation) are real names too. */
+    @Test
+    void everyCommentedOutVariableIsOneTheApplicationReads() throws IOException {
+        Set<String> known = knownVariables();
+        Pattern entry = Pattern.compile("^\\s*#\\s*([A-Z][A-Z0-9_]+):", Pattern.MULTILINE);
+        Matcher matcher = entry.matcher(Files.readString(MANIFESTS.resolve("configmap.yaml")));
+        List<String> commented = new ArrayList<>();
+        while (matcher.find()) {
+            commented.add(matcher.group(1));
+        }
+        assertThat(commented).contains("JOBS_BATCH_STAGING", "JOBS_BATCH_ROLE_ARN")
+                .allSatisfy(name -> assertThat(known).as(name).contains(name));
+    }
+
+    /** Jobs' database from an optional Secret: without it the pods start and /v1/jobs answers 503. */
+    @Test
+    void theJobsDatabaseComesFromAnOptionalSecret() {
+        List<JsonNode> database = StreamSupport.stream(container().path("env").spliterator(), false)
+                .filter(variable -> variable.path("name").asText().startsWith("QUARKUS_DATASOURCE_")).toList();
+        assertThat(database).extracting(variable -> variable.path("name").asText()).containsExactlyInAnyOrder(
+                "QUARKUS_DATASOURCE_REACTIVE_URL", "QUARKUS_DATASOURCE_USERNAME", "QUARKUS_DATASOURCE_PASSWORD");
+        assertThat(database).allSatisfy(variable -> {
+            JsonNode secret = variable.at("/valueFrom/secretKeyRef");
+            assertThat(secret.path("name").asText()).isEqualTo("image-understanding-api-db");
+            assertThat(secret.path("optional").asBoolean()).as("optional").isTrue();
+        });
+        assertThat(database).extracting(variable -> variable.at("/valueFrom/secretKeyRef/key").asText())
+                .containsExactlyInAnyOrder("reactive-url", "username", "password");
     }
 
     @Test
@@ -132,9 +169,30 @@ class DeploymentManifestTest {
     private static Set<String> knownVariables() {
         Set<String> variables = new HashSet<>();
         for (Class<?> mapping : List.of(BedrockConfig.class, ImagesConfig.class, AnalysisConfig.class,
-                AuthConfig.class, PresetsConfig.class)) {
+                AuthConfig.class, PresetsConfig.class, JobsConfig.class)) {
             collect(mapping, mapping.getAnnotation(ConfigMapping.class).prefix(), variables);
         }
+        return variables;
+    }
+
+    /**
+     * The environment variables of the Quarkus extensions' properties that are read at run time, from the
+     * configuration model every extension jar carries (build-time properties set in a pod would have no effect).
+     */
+    private static Set<String> quarkusRuntimeVariables() throws IOException {
+        Set<String> variables = new HashSet<>();
+        Enumeration<URL> models = DeploymentManifestTest.class.getClassLoader()
+                .getResources("META-INF/quarkus-config-doc/quarkus-config-model.json");
+        while (models.hasMoreElements()) {
+            try (InputStream in = models.nextElement().openStream()) {
+                for (JsonNode property : JSON.readTree(in).findParents("phase")) {
+                    if ("RUN_TIME".equals(property.path("phase").asText())) {
+                        variables.add(property.at("/path/environmentVariable").asText());
+                    }
+                }
+            }
+        }
+        assertThat(variables).as("run-time properties of the Quarkus extensions").contains("QUARKUS_HTTP_PORT");
         return variables;
     }
 

@@ -1,6 +1,7 @@
 package dev.visionapi.api;
 
 import static dev.visionapi.bedrock.emulator.BedrockEmulatorResource.bedrock;
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URL;
@@ -9,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -257,6 +259,109 @@ class WebPageTest {
         assertThat(pageWidth).as("no horizontal scrolling").isLessThanOrEqualTo(390);
         assertThat(tab.isVisible("#go")).isTrue();
         tab.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target", "web-page-phone.png")).setFullPage(true));
+    }
+
+    @Test
+    void aJobOfTheSamplesShowsItsProgressThenItsResults() {
+        int samples = ((Number) tab.evaluate("() => document.querySelectorAll('#samples button').length")).intValue();
+        // Every text the status line shows, recorded in the page as it changes.
+        tab.evaluate("""
+                () => {
+                    window.jobStatuses = [];
+                    const status = document.getElementById('job-status');
+                    new MutationObserver(() => status.textContent && window.jobStatuses.push(status.textContent))
+                        .observe(status, {childList: true, characterData: true, subtree: true});
+                }""");
+        tab.check("#job-all-samples");
+        tab.selectOption("#preset", "caption");
+        tab.focus("#start-job");
+        Request sent = tab.waitForRequest("**/v1/jobs", () -> tab.keyboard().press("Enter"));
+        tab.waitForSelector("#job-status:has-text('Job completed')", new Page.WaitForSelectorOptions().setTimeout(60_000));
+        tab.waitForFunction("n => document.querySelectorAll('#job-results li').length === n", samples);
+
+        assertThat(sent.method()).isEqualTo("POST");
+        assertThat(sent.postData()).contains("\"preset\":\"caption\"", "{\"sample\":\"cat-chelsea\"}");
+        @SuppressWarnings("unchecked")
+        List<String> statuses = (List<String>) tab.evaluate("() => window.jobStatuses");
+        assertThat(statuses).first().isEqualTo("Job queued: 0 of " + samples + " images done");
+        assertThat(statuses).last().isEqualTo("Job completed: " + samples + " of " + samples + " images done");
+        assertThat(tab.getAttribute("#job-status", "aria-live")).isEqualTo("polite");
+        assertThat(tab.evaluate("() => [document.getElementById('job-progress').value, "
+                + "document.getElementById('job-progress').max]")).isEqualTo(List.of(samples, samples));
+        assertThat(tab.textContent("#job-counts")).contains(samples + " succeeded", "0 failed", "0 pending", "on-demand");
+        assertThat(tab.textContent("#job-usage")).containsPattern("Tokens: [1-9][0-9]* in");
+        assertThat(tab.isDisabled("#cancel-job")).as("nothing left to cancel").isTrue();
+        assertThat(tab.textContent("#job-results li:first-child")).startsWith("#0 sample:");
+        assertThat(tab.isHidden("#answer")).isTrue();
+        assertThat(tab.textContent("#result-title")).isEqualTo("Job");
+        assertThat(tab.textContent("#job-id")).matches("ID [0-9a-f-]{36}");
+        assertThat(consoleErrors).isEmpty();
+        tab.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target", "web-page-job.png")).setFullPage(true));
+    }
+
+    @Test
+    void aJobIsCancelledFromThePage() {
+        bedrock().latency(Duration.ofSeconds(3));
+        tab.click("[data-sample='cat-chelsea']");
+        tab.selectOption("#preset", "caption");
+        tab.click("#start-job");
+        tab.waitForSelector("#job-status:not(:empty)");
+        // Cancelled while its one image is with the model: nothing is pending, the image under way finishes.
+        awaitTrue(() -> bedrock().calls().size() == 1);
+        tab.click("#cancel-job");
+        tab.waitForSelector("#job-status:has-text('Job cancelled')");
+        assertThat(tab.isDisabled("#cancel-job")).isTrue();
+        assertThat(tab.isVisible("#error")).isFalse();
+        assertThat(consoleErrors).isEmpty();
+        String id = tab.textContent("#job-id").replace("ID ", "");
+        awaitTrue(() -> given().get("/v1/jobs/" + id).then().extract().<Integer>path("counts.succeeded") == 1);
+    }
+
+    @Test
+    void aFailedItemShowsItsProblemInTheResults() {
+        // An internal address: the item fails with the problem /v1/analyses would have answered; the job completes.
+        tab.fill("#image-urls", "https://10.0.0.1/cat.png");
+        tab.selectOption("#preset", "caption");
+        tab.click("#start-job");
+        tab.waitForSelector("#job-status:has-text('Job completed')");
+        tab.waitForSelector("#job-results li.error");
+        assertThat(tab.textContent("#job-results li")).startsWith("#0 https://10.0.0.1/cat.png — ")
+                .contains("Image source not allowed");
+        assertThat(tab.textContent("#job-counts")).contains("0 succeeded", "1 failed");
+    }
+
+    @Test
+    void aJobTheServiceRefusesShowsItsProblem() {
+        tab.click("[data-sample='cat-chelsea']");
+        tab.selectOption("#preset", "question");
+        tab.click("#start-job");
+        tab.waitForSelector("#error:not([hidden])");
+        assertThat(tab.textContent("#error")).contains("Invalid request", "question");
+        assertThat(tab.textContent("#job-status")).isEmpty();
+
+        // Uploaded files are not a job's images: the page says so without asking the service.
+        tab.fill("#image-urls", "");
+        tab.setInputFiles("#files", new FilePayload("rocket.jpg", "image/jpeg", TestImages.ROCKET_JPEG));
+        Object jobRequests = tab.evaluate("() => performance.getEntriesByType('resource')"
+                + ".filter(entry => entry.name.endsWith('/v1/jobs')).length");
+        tab.click("#start-job");
+        tab.waitForSelector("#error:has-text('uploaded files are analysed with Go')");
+        assertThat(tab.evaluate("() => performance.getEntriesByType('resource')"
+                + ".filter(entry => entry.name.endsWith('/v1/jobs')).length")).isEqualTo(jobRequests);
+        assertThat(bedrock().calls()).isEmpty();
+    }
+
+    private static void awaitTrue(BooleanSupplier condition) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime() - deadline).as("condition not met in time").isNegative();
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     /** Whether the element's top edge lies within the window, as a user would see it now. */
