@@ -11,7 +11,6 @@ import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -225,25 +224,11 @@ public class BedrockConverseClient {
                     .filter(use -> RESULT_TOOL.equals(use.name()))
                     .map(use -> JsonDocuments.toJson(use.input()))
                     .findFirst()
-                    .orElseGet(() -> jsonIn(text));
+                    .orElseGet(() -> JsonInText.objectIn(json, text));
         }
         TokenUsage usage = response.usage();
         ModelAnswer.TokenUsage tokens = usage == null ? new ModelAnswer.TokenUsage(null, null, null)
                 : new ModelAnswer.TokenUsage(usage.inputTokens(), usage.outputTokens(), usage.totalTokens());
         return new ModelAnswer(text, data, response.stopReasonAsString(), tokens);
-    }
-
-    /** The JSON object a JSON-only answer holds, past any prose or code fence around it; null when there is none. */
-    private JsonNode jsonIn(String text) {
-        int start = text.indexOf('{');
-        int end = text.lastIndexOf('}');
-        if (start < 0 || end < start) {
-            return null;
-        }
-        try {
-            return json.readTree(text.substring(start, end + 1));
-        } catch (JsonProcessingException e) {
-            return null;
-        }
     }
 }

@@ -4,12 +4,12 @@ import java.io.IOException;
 import java.util.List;
 
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.visionapi.analysis.StructuredAnswer;
+import dev.visionapi.bedrock.JsonInText;
 import dev.visionapi.bedrock.ModelAnswer;
 import dev.visionapi.problem.ProblemType;
 
@@ -73,7 +73,7 @@ final class OutputRecordParser {
         String stopReason = output.path("stopReason").asText(null);
         ModelAnswer answer;
         if (expected.outputSchema().isPresent()) {
-            JsonNode data = jsonIn(text.toString());
+            JsonNode data = JsonInText.objectIn(json, text.toString());
             List<String> problems = structure.problems(data, expected.outputSchema().get());
             if (!problems.isEmpty()) {
                 return new BatchOutcome.Failed(index, ProblemType.MODEL_OUTPUT_INVALID,
@@ -113,17 +113,4 @@ final class OutputRecordParser {
         return value == null || !value.canConvertToInt() ? null : value.intValue();
     }
 
-    /** The JSON object the text holds, past any prose or code fence around it; null when there is none. */
-    private JsonNode jsonIn(String text) {
-        int start = text.indexOf('{');
-        int end = text.lastIndexOf('}');
-        if (start < 0 || end < start) {
-            return null;
-        }
-        try {
-            return json.readTree(text.substring(start, end + 1));
-        } catch (JsonProcessingException e) {
-            return null;
-        }
-    }
 }
