@@ -15,9 +15,10 @@ import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 
 /**
  * The benchmark's S3: S3Proxy with an in-memory store on loopback, holding the 240 KB cat sample as
- * {@code s3://bench/cat-chelsea.png}, checking SigV4 with the benchmark's credentials ({@code bench}/{@code bench}).
- * Not a test; run by {@code bench/run.sh}. It prints its endpoint on the first line of standard output and runs until
- * killed.
+ * {@code s3://bench/cat-chelsea.png} and, given a count as its argument, as that many objects under
+ * {@code s3://bench/job/} for a job; SigV4 checked with the benchmark's credentials ({@code bench}/{@code bench}).
+ * Not a test; run by {@code bench/run.sh} and {@code bench/jobs.sh}. It prints its endpoint on the first line of
+ * standard output and runs until killed.
  */
 public final class BenchS3 {
 
@@ -34,8 +35,11 @@ public final class BenchS3 {
             }
             cat = in.readAllBytes();
         }
-        store.putBlob(PutObjectRequest.builder().bucket("bench").key("cat-chelsea.png").contentLength((long) cat.length)
-                .build(), new ByteArrayInputStream(cat));
+        put(store, "cat-chelsea.png", cat);
+        int copies = args.length > 0 ? Integer.parseInt(args[0]) : 0;
+        for (int i = 0; i < copies; i++) {
+            put(store, "job/cat-%05d.png".formatted(i), cat);
+        }
         S3Proxy proxy = S3Proxy.builder()
                 .blobStore(store)
                 .endpoint(URI.create("http://127.0.0.1:0"))
@@ -44,5 +48,10 @@ public final class BenchS3 {
         proxy.start();
         System.out.println("http://127.0.0.1:" + proxy.getPort());
         System.out.flush();
+    }
+
+    private static void put(BlobStore store, String key, byte[] content) {
+        store.putBlob(PutObjectRequest.builder().bucket("bench").key(key).contentLength((long) content.length).build(),
+                new ByteArrayInputStream(content));
     }
 }
