@@ -33,6 +33,11 @@ const jobCounts = document.getElementById('job-counts');
 const jobUsage = document.getElementById('job-usage');
 const cancelJobButton = document.getElementById('cancel-job');
 const jobResults = document.getElementById('job-results');
+const jobProblem = document.getElementById('job-problem');
+const moreResultsButton = document.getElementById('more-results');
+const jobsBox = document.getElementById('jobs');
+const jobList = document.getElementById('job-list');
+const olderJobsButton = document.getElementById('older-jobs');
 
 const presets = new Map();
 let samples = [];
@@ -44,6 +49,8 @@ let shownPrompt = '';
 let currentJob = null;
 let pollTimer = null;
 let resultsShownFor = -1;
+let resultsLimit = 0;
+let jobsCursor = null;
 
 /** Request headers, with the API key when the service asked for one. */
 function headers(accept) {
@@ -471,6 +478,9 @@ form.addEventListener('submit', async event => {
 const FINAL_STATUSES = ['completed', 'cancelled', 'failed'];
 const POLL_MS = 1000;
 const RESULTS_SHOWN = 100;
+// The most lines GET /v1/jobs/{id}/results gives at once.
+const RESULTS_MAX = 10000;
+const JOBS_SHOWN = 20;
 
 /** The result panel shows either an analysis' answer or a job's progress. */
 function showJobView(shown) {
@@ -511,12 +521,18 @@ function showJob(job) {
     setText(jobId, `ID ${job.id}`);
     jobProgress.max = Math.max(c.total, 1);
     jobProgress.value = done;
-    setText(jobCounts, `${c.succeeded} succeeded · ${c.failed} failed · ${c.pending} pending · ${job.engine} · `
-        + modelName(job.model));
+    // A prefix is listed in the background: the engine is chosen when the listing ends.
+    setText(jobCounts, `${c.succeeded} succeeded · ${c.failed} failed · ${c.pending} pending · `
+        + `${job.engine ?? 'engine chosen once the prefix is listed'} · ${modelName(job.model)}`);
     const u = job.usage;
     const cost = u.estimatedCostUsd == null ? '' : ` · estimated cost ${dollars(u.estimatedCostUsd)}`;
     setText(jobUsage, `Tokens: ${u.inputTokens} in, ${u.outputTokens} out${cost}`);
     cancelJobButton.disabled = FINAL_STATUSES.includes(job.status);
+    jobProblem.hidden = !job.problem;
+    if (job.problem) {
+        const title = job.problem.title || 'The job could not run';
+        setText(jobProblem, title + (job.problem.detail ? ': ' + job.problem.detail : ''));
+    }
 }
 
 /** One result line as a list entry: its index and source, then the answer or the problem. */
@@ -535,13 +551,16 @@ function resultEntry(line) {
     return entry;
 }
 
-/** The first page of results, read again whenever more items have finished. */
+/**
+ * The first results (RESULTS_SHOWN more each time More results is pressed), read again whenever more items have
+ * finished: items finish out of order, so a later page can gain lines that belong before those shown.
+ */
 async function showResults(job) {
     const done = job.counts.succeeded + job.counts.failed;
     if (done === resultsShownFor) {
         return;
     }
-    const response = await fetch(`/v1/jobs/${job.id}/results?limit=${RESULTS_SHOWN}`,
+    const response = await fetch(`/v1/jobs/${job.id}/results?limit=${resultsLimit}`,
         {headers: headers('application/x-ndjson')});
     if (!response.ok) {
         askForKeyIf(response);
@@ -551,6 +570,20 @@ async function showResults(job) {
     resultsShownFor = done;
     jobResults.textContent = '';
     jobResults.append(...lines.map(resultEntry));
+    moreResultsButton.hidden = lines.length >= done || resultsLimit >= RESULTS_MAX;
+}
+
+async function showMoreResults() {
+    if (currentJob === null) {
+        return;
+    }
+    resultsLimit = Math.min(resultsLimit + RESULTS_SHOWN, RESULTS_MAX);
+    resultsShownFor = -1;
+    try {
+        await showResults(currentJob);
+    } catch (problem) {
+        showError(problem);
+    }
 }
 
 function stopPolling() {
@@ -575,17 +608,34 @@ async function poll(id) {
     }
 }
 
-async function startJob() {
-    stopPolling();
+/** Empties the job view for another job. */
+function resetJobView() {
     clearResult();
     showJobView(true);
     resultsShownFor = -1;
+    resultsLimit = RESULTS_SHOWN;
     jobResults.textContent = '';
     jobStatus.textContent = '';
     jobId.textContent = '';
     jobCounts.textContent = '';
     jobUsage.textContent = '';
+    jobProblem.hidden = true;
+    moreResultsButton.hidden = true;
     jobProgress.value = 0;
+}
+
+/** Shows the job and follows it until its status is final. */
+async function follow(job) {
+    showJob(job);
+    if (FINAL_STATUSES.includes(job.status)) {
+        await showResults(job);
+    } else {
+        pollTimer = setTimeout(() => poll(job.id), POLL_MS);
+    }
+}
+
+async function startJob() {
+    resetJobView();
     const source = jobSource();
     if (source === null) {
         showError({title: 'No images for the job', detail: uploads.length > 0
@@ -607,9 +657,10 @@ async function startJob() {
             showError(await problemOf(response));
             return;
         }
-        const job = await response.json();
-        showJob(job);
-        pollTimer = setTimeout(() => poll(job.id), POLL_MS);
+        await follow(await response.json());
+        if (jobsBox.open) {
+            await loadJobs(false);
+        }
     } catch (failure) {
         showError({title: 'The service could not be reached', detail: String(failure.message || failure)});
     } finally {
@@ -640,8 +691,61 @@ async function cancelJob() {
     }
 }
 
+/** One job of the list: a button that shows it. */
+function jobEntry(job) {
+    const entry = document.createElement('li');
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'job-entry';
+    const c = job.counts;
+    const task = job.preset ? job.preset : 'own prompt';
+    const created = new Date(job.createdAt).toLocaleString();
+    button.textContent = `${created} · ${task} · ${job.status} · ${c.succeeded + c.failed} of ${c.total} done`;
+    button.dataset.job = job.id;
+    button.addEventListener('click', async () => {
+        resetJobView();
+        showResultPanel();
+        try {
+            await follow(job);
+        } catch (problem) {
+            showError(problem);
+        }
+    });
+    entry.append(button);
+    return entry;
+}
+
+/** The caller's jobs, newest first: the first page again, or the next one after those shown. */
+async function loadJobs(older) {
+    const cursor = older && jobsCursor ? `&cursor=${encodeURIComponent(jobsCursor)}` : '';
+    try {
+        const page = await getJson(`/v1/jobs?limit=${JOBS_SHOWN}${cursor}`);
+        if (!older) {
+            jobList.textContent = '';
+        }
+        jobList.append(...page.jobs.map(jobEntry));
+        if (jobList.children.length === 0) {
+            const none = document.createElement('li');
+            none.textContent = 'No jobs yet.';
+            jobList.append(none);
+        }
+        jobsCursor = page.next;
+        olderJobsButton.hidden = page.next == null;
+    } catch (problem) {
+        showError(problem);
+        showResultPanel();
+    }
+}
+
 startJobButton.addEventListener('click', startJob);
 cancelJobButton.addEventListener('click', cancelJob);
+moreResultsButton.addEventListener('click', showMoreResults);
+olderJobsButton.addEventListener('click', () => loadJobs(true));
+jobsBox.addEventListener('toggle', () => {
+    if (jobsBox.open) {
+        loadJobs(false);
+    }
+});
 // Enter in the prefix field starts the job rather than submitting the analysis form.
 jobPrefix.addEventListener('keydown', event => {
     if (event.key === 'Enter') {

@@ -300,6 +300,40 @@ class WebPageTest {
     }
 
     @Test
+    void theJobListOpensAJobWhoseResultsArePagedAndOlderJobsLoadOnRequest() {
+        // 150 items: more than the page shows at first; then 20 small jobs, so that the big one is on the second page.
+        String items = String.join(",", java.util.Collections.nCopies(150, "{\"sample\":\"cat-chelsea\"}"));
+        String big = given().contentType("application/json")
+                .body("{\"source\":{\"images\":[" + items + "]},\"preset\":\"caption\",\"engine\":\"on-demand\"}")
+                .post("/v1/jobs").then().statusCode(202).extract().path("id");
+        awaitTrue(() -> "completed".equals(given().get("/v1/jobs/" + big).then().extract().path("status")));
+        for (int i = 0; i < 20; i++) {
+            given().contentType("application/json")
+                    .body("{\"source\":{\"images\":[{\"sample\":\"cat-chelsea\"}]},\"preset\":\"caption\"}")
+                    .post("/v1/jobs").then().statusCode(202);
+        }
+
+        tab.click("#jobs summary");
+        tab.waitForFunction("() => document.querySelectorAll('#job-list .job-entry').length === 20");
+        assertThat(tab.isVisible("#older-jobs")).isTrue();
+        assertThat(tab.locator("[data-job='" + big + "']").count()).as("on the second page").isZero();
+        tab.click("#older-jobs");
+        tab.waitForSelector("[data-job='" + big + "']");
+        assertThat(tab.textContent("[data-job='" + big + "']")).contains("caption", "completed", "150 of 150 done");
+
+        tab.click("[data-job='" + big + "']");
+        tab.waitForFunction("() => document.querySelectorAll('#job-results li').length === 100");
+        assertThat(tab.textContent("#job-status")).isEqualTo("Job completed: 150 of 150 images done");
+        assertThat(tab.textContent("#job-id")).isEqualTo("ID " + big);
+        assertThat(tab.isVisible("#more-results")).isTrue();
+        tab.click("#more-results");
+        tab.waitForFunction("() => document.querySelectorAll('#job-results li').length === 150");
+        assertThat(tab.textContent("#job-results li:last-child")).startsWith("#149 sample:cat-chelsea");
+        assertThat(tab.isHidden("#more-results")).as("every result shown").isTrue();
+        assertThat(consoleErrors).isEmpty();
+    }
+
+    @Test
     void aJobIsCancelledFromThePage() {
         bedrock().latency(Duration.ofSeconds(3));
         tab.click("[data-sample='cat-chelsea']");
