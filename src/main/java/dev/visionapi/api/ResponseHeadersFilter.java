@@ -19,8 +19,10 @@ import dev.visionapi.problem.ProblemType;
  * {@code Host} header, or whose path does not start with a slash, fails in the router itself, which would answer with
  * an HTML page: it gets an {@code invalid-request} problem here instead, as does any other 400 a route fails with.
  * <p>
- * Not covered: what the HTTP codec refuses (a malformed request line or escape 400, 414, 431) is answered, empty, by
- * Vert.x' {@code HttpServer#invalidRequestHandler}; Quarkus owns that server and exposes only its options.
+ * Not covered: a request target that is not a valid URI (a malformed escape) is answered 400, empty, by Quarkus' own
+ * request handler before any route, and what the HTTP codec refuses (past 64 KiB of request line or headers, see
+ * {@link RequestSizeFilter}) by Vert.x' {@code HttpServer#invalidRequestHandler}; Quarkus 3.33 exposes neither
+ * (quarkusio/quarkus#55082).
  */
 @ApplicationScoped
 public class ResponseHeadersFilter {

@@ -89,6 +89,49 @@ class HttpDetailsTest {
                 && line.contains("method=\"HEAD\"") && line.contains("uri=\"/v1/presets\""))).isNotEmpty();
     }
 
+    @Test
+    void aRequestTargetOverTheLimitIsA414Problem() throws IOException {
+        String reply = exchange("GET /v1/presets?" + "a".repeat(5000) + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        assertThat(reply).startsWith("HTTP/1.1 414").containsIgnoringCase("content-type: application/problem+json")
+                .contains("urn:visionapi:problem:uri-too-long").contains("4096");
+    }
+
+    @Test
+    void headersOverTheLimitAreA431Problem() throws IOException {
+        String reply = exchange("GET /v1/presets HTTP/1.1\r\nHost: x\r\nCookie: " + "c".repeat(25_000)
+                + "\r\nConnection: close\r\n\r\n");
+        assertThat(reply).startsWith("HTTP/1.1 431").containsIgnoringCase("content-type: application/problem+json")
+                .contains("urn:visionapi:problem:headers-too-large").contains("20 KiB");
+    }
+
+    /** Limits of the framework, held here so that a Quarkus that lets them be answered shows up (quarkus#55082). */
+    @Test
+    void whatQuarkusOrTheCodecRefusesBeforeAnyRouteIsAnsweredEmpty() throws IOException {
+        String escape = headOfReply("GET /v1/presets/%zz HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertThat(escape).startsWith("HTTP/1.1 400").containsIgnoringCase("content-length: 0");
+        String huge = headOfReply("GET /v1/presets HTTP/1.1\r\nHost: x\r\nCookie: " + "c".repeat(70_000) + "\r\n\r\n");
+        assertThat(huge).startsWith("HTTP/1.1 431").containsIgnoringCase("content-length: 0");
+    }
+
+    /** The status line and headers of the reply, without waiting for the connection to close. */
+    private String headOfReply(String request) throws IOException {
+        try (Socket socket = new Socket(server.getHost(), server.getPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            InputStream in = socket.getInputStream();
+            StringBuilder head = new StringBuilder();
+            while (head.indexOf("\r\n\r\n") < 0) {
+                int next = in.read();
+                if (next < 0) {
+                    break;
+                }
+                head.append((char) next);
+            }
+            return head.toString();
+        }
+    }
+
     private String exchange(String request) throws IOException {
         try (Socket socket = new Socket(server.getHost(), server.getPort())) {
             socket.setSoTimeout(10_000);
