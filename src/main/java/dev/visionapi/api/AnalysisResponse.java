@@ -31,17 +31,33 @@ public record AnalysisResponse(
         TokenUsage usage = analysis.answer().usage();
         return new AnalysisResponse(analysis.id(), analysis.model().id(), analysis.presetId(),
                 analysis.answer().text(), analysis.answer().data(), analysis.answer().stopReason(),
-                new Usage(usage.inputTokens(), usage.outputTokens(), usage.totalTokens(),
-                        analysis.model().estimatedCostUsd(usage.inputTokens(), usage.outputTokens())),
+                Usage.of(usage, analysis.model().estimatedCostUsd(usage)),
                 analysis.latencyMs(), analysis.images().stream().map(ImageInfo::from).toList());
     }
 
     /** Bedrock's token counts, and what they cost at the model's list price. */
     @Schema(name = "Usage")
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Usage(Integer inputTokens, Integer outputTokens, Integer totalTokens,
-            @Schema(description = "Estimated cost in USD at the model's list price; absent when it has no price",
-                    nullable = true, examples = "0.004896") BigDecimal estimatedCostUsd) {
+    public record Usage(
+            @Schema(description = "Input tokens Bedrock processed, not counting those read from or written to the "
+                    + "prompt cache") Integer inputTokens,
+            Integer outputTokens,
+            @Schema(description = "All tokens of the call, cached ones included, as Bedrock counts them") Integer totalTokens,
+            @Schema(description = "Estimated cost in USD at the model's list price (cache reads and writes at their own "
+                    + "prices); absent when it has no price", nullable = true, examples = "0.004896")
+            BigDecimal estimatedCostUsd,
+            @Schema(description = "Input tokens read from Bedrock's prompt cache (the images, sent before a cache point "
+                    + "by an earlier call); absent when Bedrock did not report it", nullable = true)
+            Integer cacheReadInputTokens,
+            @Schema(description = "Input tokens written to Bedrock's prompt cache by this call; absent when Bedrock did "
+                    + "not report it", nullable = true)
+            Integer cacheWriteInputTokens) {
+
+        /** Bedrock's counts as they came, with their estimated cost. */
+        public static Usage of(TokenUsage usage, BigDecimal estimatedCostUsd) {
+            return new Usage(usage.inputTokens(), usage.outputTokens(), usage.totalTokens(), estimatedCostUsd,
+                    usage.cacheReadInputTokens(), usage.cacheWriteInputTokens());
+        }
     }
 
     /** One image as it was sent to the model. */

@@ -32,6 +32,21 @@ public record ModelInfo(
         BigDecimal batchOutputPricePerMillionUsd,
         @Schema(description = "Whether Bedrock reads s3:// images itself for it (they need not be downloaded)")
         boolean supportsS3Images,
+        @Schema(description = "Whether the service puts a Bedrock prompt-cache point after the images, when they are "
+                + "large enough, so that later calls with the same images read them from the cache")
+        boolean supportsPromptCache,
+        @Schema(description = "Fewest estimated image tokens for a cache point (AWS's minimum per cache checkpoint); "
+                + "absent when the model has no prompt caching", nullable = true, examples = "1024")
+        Integer minCacheTokens,
+        @Schema(description = "Price in USD per million input tokens read from the prompt cache, an estimate",
+                nullable = true)
+        BigDecimal cacheReadPricePerMillionUsd,
+        @Schema(description = "Price in USD per million input tokens written to the prompt cache, an estimate",
+                nullable = true)
+        BigDecimal cacheWritePricePerMillionUsd,
+        @Schema(description = "Whether structured presets use Bedrock's native structured output (Converse outputConfig "
+                + "with the preset's JSON schema) with it, rather than a forced tool call")
+        boolean supportsOutputSchema,
         @JsonProperty("default")
         @Schema(description = "Whether requests that name no model use this one") boolean isDefault) {
 
@@ -39,6 +54,9 @@ public record ModelInfo(
         return new ModelInfo(model.id(), model.name(), model.provider(), model.supportsStructuredOutput(),
                 model.maxImages(), model.inputPricePerMillionUsd(), model.outputPricePerMillionUsd(),
                 model.supportsBatch(), model.batchInputPricePerMillionUsd(), model.batchOutputPricePerMillionUsd(),
-                model.supportsS3Images(), isDefault);
+                model.supportsS3Images(), model.supportsPromptCache(),
+                model.supportsPromptCache() && model.minCacheTokens() > 0 ? model.minCacheTokens() : null,
+                model.cacheReadPricePerMillionUsd(), model.cacheWritePricePerMillionUsd(), model.supportsOutputSchema(),
+                isDefault);
     }
 }

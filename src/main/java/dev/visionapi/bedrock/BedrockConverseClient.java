@@ -11,6 +11,7 @@ import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -26,6 +27,8 @@ import mutiny.zero.flow.adapters.AdaptersToFlow;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.async.SdkPublisher;
 import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
+import software.amazon.awssdk.services.bedrockruntime.model.CachePointBlock;
+import software.amazon.awssdk.services.bedrockruntime.model.CachePointType;
 import software.amazon.awssdk.services.bedrockruntime.model.ContentBlock;
 import software.amazon.awssdk.services.bedrockruntime.model.ConversationRole;
 import software.amazon.awssdk.services.bedrockruntime.model.ConverseRequest;
@@ -37,7 +40,12 @@ import software.amazon.awssdk.services.bedrockruntime.model.ImageBlock;
 import software.amazon.awssdk.services.bedrockruntime.model.ImageSource;
 import software.amazon.awssdk.services.bedrockruntime.model.S3Location;
 import software.amazon.awssdk.services.bedrockruntime.model.InferenceConfiguration;
+import software.amazon.awssdk.services.bedrockruntime.model.JsonSchemaDefinition;
 import software.amazon.awssdk.services.bedrockruntime.model.Message;
+import software.amazon.awssdk.services.bedrockruntime.model.OutputConfig;
+import software.amazon.awssdk.services.bedrockruntime.model.OutputFormat;
+import software.amazon.awssdk.services.bedrockruntime.model.OutputFormatStructure;
+import software.amazon.awssdk.services.bedrockruntime.model.OutputFormatType;
 import software.amazon.awssdk.services.bedrockruntime.model.SpecificToolChoice;
 import software.amazon.awssdk.services.bedrockruntime.model.SystemContentBlock;
 import software.amazon.awssdk.services.bedrockruntime.model.TokenUsage;
@@ -53,6 +61,10 @@ public class BedrockConverseClient {
 
     /** The one tool a structured call offers, and forces: its input is the answer. */
     static final String RESULT_TOOL = "record_result";
+    /** The name Bedrock is given for the answer's schema in native structured output. */
+    static final String SCHEMA_NAME = "result";
+    private static final ContentBlock CACHE_POINT = ContentBlock.fromCachePoint(CachePointBlock.builder()
+            .type(CachePointType.DEFAULT).build());
     private static final String MODEL_ATTRIBUTE = "gen_ai.request.model";
     /** Ends the JSON-only system prompt, right before the schema; the emulator finds the schema after it. */
     public static final String JSON_SCHEMA_MARKER = "valid against this JSON Schema: ";
@@ -90,7 +102,7 @@ public class BedrockConverseClient {
         Optional<JsonNode> outputSchema = call.outputSchema();
         // The model only: prompts and images never go into traces.
         Span.current().setAttribute(MODEL_ATTRIBUTE, modelId);
-        ConverseRequest request = toRequest(call);
+        ConverseRequest request = toRequest(call, json);
         long started = System.nanoTime();
         return breakers.guard(modelId, () -> Uni.createFrom().completionStage(() -> client.converse(request))
                 .map(response -> toAnswer(outputSchema, response))
@@ -120,7 +132,7 @@ public class BedrockConverseClient {
         return Multi.createFrom().deferred(() -> {
             StreamAssembler assembler = new StreamAssembler();
             CompletableFuture<SdkPublisher<ConverseStreamOutput>> events = new CompletableFuture<>();
-            CompletableFuture<Void> streaming = client.converseStream(toStreamRequest(call),
+            CompletableFuture<Void> streaming = client.converseStream(toStreamRequest(call, json),
                     ConverseStreamResponseHandler.builder().onEventStream(events::complete).build());
             // The handler hears of every failed attempt, even those the SDK retries; the call's future fails only
             // when the SDK has given up, so failures before the event stream opens are taken from there.
@@ -146,31 +158,35 @@ public class BedrockConverseClient {
     }
 
     /** The Converse request of the call, for ConverseStream: the same fields, images included. */
-    private static ConverseStreamRequest toStreamRequest(ModelCall call) {
-        ConverseRequest converse = toRequest(call);
+    private static ConverseStreamRequest toStreamRequest(ModelCall call, ObjectMapper json) {
+        ConverseRequest converse = toRequest(call, json);
         return ConverseStreamRequest.builder()
                 .modelId(converse.modelId())
                 .messages(converse.messages())
                 .inferenceConfig(converse.inferenceConfig())
                 .system(converse.system())
                 .toolConfig(converse.toolConfig())
+                .outputConfig(converse.outputConfig())
                 .build();
     }
 
-    private static ConverseRequest toRequest(ModelCall call) {
+    /**
+     * The Converse request of the call. A structured answer is asked for with native structured output when the model
+     * has it, with a forced tool call when it has tool use, and with the JSON-only system prompt otherwise.
+     */
+    private static ConverseRequest toRequest(ModelCall call, ObjectMapper json) {
         ConverseRequest.Builder request = ConverseRequest.builder()
                 .modelId(call.modelId())
                 .messages(message(call))
                 .inferenceConfig(inference(call));
-        call.outputSchema().filter(schema -> call.model().supportsStructuredOutput()).ifPresent(schema ->
-                request.toolConfig(ToolConfiguration.builder()
-                        .tools(Tool.fromToolSpec(ToolSpecification.builder()
-                                .name(RESULT_TOOL)
-                                .description("Records the answer, in the structure the caller needs.")
-                                .inputSchema(ToolInputSchema.fromJson(JsonDocuments.toDocument(schema)))
-                                .build()))
-                        .toolChoice(ToolChoice.fromTool(SpecificToolChoice.builder().name(RESULT_TOOL).build()))
-                        .build()));
+        ModelProfile model = call.model();
+        call.outputSchema().ifPresent(schema -> {
+            if (model.supportsOutputSchema()) {
+                request.outputConfig(outputConfig(schema, json));
+            } else if (model.supportsStructuredOutput()) {
+                request.toolConfig(forcedTool(schema));
+            }
+        });
         List<SystemContentBlock> system = system(call);
         if (!system.isEmpty()) {
             request.system(system);
@@ -178,23 +194,64 @@ public class BedrockConverseClient {
         return request.build();
     }
 
-    /** The call's system prompt, then, for a structured answer from a model without tool use, the JSON-only one. */
+    /** Converse's native structured output: the answer's text is JSON valid against the schema. */
+    private static OutputConfig outputConfig(JsonNode schema, ObjectMapper json) {
+        String text;
+        try {
+            text = json.writeValueAsString(schema); // Bedrock takes the schema as a JSON string
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("A preset's schema is a JSON tree, always writable", e);
+        }
+        return OutputConfig.builder().textFormat(OutputFormat.builder()
+                .type(OutputFormatType.JSON_SCHEMA)
+                .structure(OutputFormatStructure.fromJsonSchema(JsonSchemaDefinition.builder()
+                        .name(SCHEMA_NAME).schema(text).build()))
+                .build()).build();
+    }
+
+    /** The one tool the model is offered and made to call; its input is the answer. */
+    private static ToolConfiguration forcedTool(JsonNode schema) {
+        return ToolConfiguration.builder()
+                .tools(Tool.fromToolSpec(ToolSpecification.builder()
+                        .name(RESULT_TOOL)
+                        .description("Records the answer, in the structure the caller needs.")
+                        .inputSchema(ToolInputSchema.fromJson(JsonDocuments.toDocument(schema)))
+                        .build()))
+                .toolChoice(ToolChoice.fromTool(SpecificToolChoice.builder().name(RESULT_TOOL).build()))
+                .build();
+    }
+
+    /**
+     * The call's system prompt, then, for a structured answer from a model with neither native structured output nor
+     * tool use, the JSON-only one.
+     */
     private static List<SystemContentBlock> system(ModelCall call) {
         List<SystemContentBlock> system = new ArrayList<>();
         call.system().ifPresent(text -> system.add(SystemContentBlock.fromText(text)));
-        call.outputSchema().filter(schema -> !call.model().supportsStructuredOutput())
+        call.outputSchema().filter(schema -> !call.model().supportsOutputSchema()
+                        && !call.model().supportsStructuredOutput())
                 .ifPresent(schema -> system.add(SystemContentBlock.fromText(jsonOnlyInstruction(schema))));
         return system;
     }
 
-    /** The user turn: the images, then the prompt. */
+    /**
+     * The user turn: the images, then the prompt. When the model caches prompts and the images are long enough for a
+     * cache point, one follows them, so that the next call with the same images (another preset, the retry of a
+     * structured answer) reads them from Bedrock's cache instead of paying for them again. The system prompt comes
+     * before the messages, so only calls with the same system prompt (and tools) share the cached images.
+     */
     private static Message message(ModelCall call) {
-        List<ContentBlock> content = new ArrayList<>(call.images().size() + 1);
+        List<ContentBlock> content = new ArrayList<>(call.images().size() + 2);
+        long imageTokens = 0;
         for (PreparedImage image : call.images()) {
             content.add(ContentBlock.fromImage(ImageBlock.builder()
                     .format(image.format().formatName())
                     .source(source(image))
                     .build()));
+            imageTokens += image.summary().estimatedTokens();
+        }
+        if (call.model().cachesPrefixOf(imageTokens)) {
+            content.add(CACHE_POINT);
         }
         content.add(ContentBlock.fromText(call.prompt()));
         return Message.builder().role(ConversationRole.USER).content(content).build();
@@ -226,9 +283,14 @@ public class BedrockConverseClient {
                     .findFirst()
                     .orElseGet(() -> JsonInText.objectIn(json, text));
         }
-        TokenUsage usage = response.usage();
-        ModelAnswer.TokenUsage tokens = usage == null ? new ModelAnswer.TokenUsage(null, null, null)
-                : new ModelAnswer.TokenUsage(usage.inputTokens(), usage.outputTokens(), usage.totalTokens());
+        ModelAnswer.TokenUsage tokens = tokens(response.usage());
         return new ModelAnswer(text, data, response.stopReasonAsString(), tokens);
+    }
+
+    /** Bedrock's counts as it reported them, the prompt cache's included; all null when it reported none. */
+    static ModelAnswer.TokenUsage tokens(TokenUsage usage) {
+        return usage == null ? new ModelAnswer.TokenUsage(null, null, null, null, null)
+                : new ModelAnswer.TokenUsage(usage.inputTokens(), usage.outputTokens(), usage.totalTokens(),
+                        usage.cacheReadInputTokens(), usage.cacheWriteInputTokens());
     }
 }

@@ -10,7 +10,11 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 public record ModelAnswer(String text, JsonNode data, String stopReason, TokenUsage usage) {
 
-    /** Token counts from Converse's {@code usage}; a count Bedrock did not report is null. */
-    public record TokenUsage(Integer inputTokens, Integer outputTokens, Integer totalTokens) {
+    /**
+     * Token counts from Converse's {@code usage}; a count Bedrock did not report is null. Bedrock's
+     * {@code inputTokens} excludes the tokens read from or written to the prompt cache, which it counts apart.
+     */
+    public record TokenUsage(Integer inputTokens, Integer outputTokens, Integer totalTokens,
+            Integer cacheReadInputTokens, Integer cacheWriteInputTokens) {
     }
 }

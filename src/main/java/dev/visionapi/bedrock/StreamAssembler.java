@@ -41,6 +41,6 @@ final class StreamAssembler {
                     "Bedrock's answer stream ended before the model finished.");
         }
         return new ModelStreamEvent.Completed(new ModelAnswer(text.toString(), null, stopReason,
-                new ModelAnswer.TokenUsage(usage.inputTokens(), usage.outputTokens(), usage.totalTokens())));
+                BedrockConverseClient.tokens(usage)));
     }
 }

@@ -14,7 +14,6 @@ import org.jboss.logging.Logger;
 import dev.visionapi.analysis.Analysis;
 import dev.visionapi.analysis.AnalysisRequest;
 import dev.visionapi.analysis.AnalysisService;
-import dev.visionapi.bedrock.ModelAnswer;
 import dev.visionapi.image.ImageUpload;
 import dev.visionapi.image.SampleCatalog;
 import dev.visionapi.problem.ProblemException;
@@ -114,9 +113,8 @@ class ItemAnalysis {
     }
 
     private static JobResult succeeded(ClaimedItem item, Analysis analysis) {
-        ModelAnswer.TokenUsage tokens = analysis.answer().usage();
         return JobResult.succeeded(item.index(), item.source(), analysis.answer(),
-                analysis.model().estimatedCostUsd(tokens.inputTokens(), tokens.outputTokens()));
+                analysis.model().estimatedCostUsd(analysis.answer().usage()));
     }
 
     private static Finished failed(ClaimedItem item, ProblemException problem) {

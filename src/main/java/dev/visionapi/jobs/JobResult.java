@@ -23,13 +23,22 @@ public record JobResult(int index, String source, String status, String text, Js
     public static final String SUCCEEDED = "succeeded";
     public static final String FAILED = "failed";
 
-    /** A succeeded item: the model's answer, its tokens and what they cost (null when unknown). */
+    /**
+     * A succeeded item: the model's answer, its tokens (the prompt cache's only when Bedrock reported them) and what
+     * they cost (null when unknown).
+     */
     static JobResult succeeded(int index, String source, ModelAnswer answer, BigDecimal estimatedCostUsd) {
         ModelAnswer.TokenUsage tokens = answer.usage();
         ObjectNode usage = JsonNodeFactory.instance.objectNode();
         usage.put("inputTokens", tokens.inputTokens());
         usage.put("outputTokens", tokens.outputTokens());
         usage.put("totalTokens", tokens.totalTokens());
+        if (tokens.cacheReadInputTokens() != null) {
+            usage.put("cacheReadInputTokens", tokens.cacheReadInputTokens());
+        }
+        if (tokens.cacheWriteInputTokens() != null) {
+            usage.put("cacheWriteInputTokens", tokens.cacheWriteInputTokens());
+        }
         usage.put("estimatedCostUsd", estimatedCostUsd);
         JsonNode data = answer.data();
         return new JobResult(index, source, SUCCEEDED, answer.text(), data == null || data.isNull() ? null : data,

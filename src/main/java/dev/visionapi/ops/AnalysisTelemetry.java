@@ -51,7 +51,7 @@ public class AnalysisTelemetry {
         TokenUsage usage = analysis.answer().usage();
         tokens(preset, model, "input", usage.inputTokens());
         tokens(preset, model, "output", usage.outputTokens());
-        BigDecimal cost = analysis.model().estimatedCostUsd(usage.inputTokens(), usage.outputTokens());
+        BigDecimal cost = analysis.model().estimatedCostUsd(usage);
         if (cost != null) {
             Counter.builder("analysis.cost.estimated").baseUnit("usd").description("Estimated cost at list prices")
                     .tags("preset", preset, "model", model).register(registry).increment(cost.doubleValue());

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import dev.visionapi.bedrock.BedrockConverseClient;
 import dev.visionapi.bedrock.emulator.BedrockEmulatorResource;
 import dev.visionapi.bedrock.emulator.ConverseCall;
 import dev.visionapi.bedrock.emulator.EmulatorReply;
@@ -29,12 +30,17 @@ import io.restassured.specification.RequestSpecification;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-/** Structured presets: a forced tool call (or a JSON-only prompt), checked against the preset's schema. */
+/**
+ * Structured presets: native structured output ({@code outputConfig}) for models that take it, else a forced tool
+ * call, else a JSON-only prompt; the answer is checked against the preset's schema either way.
+ */
 @QuarkusTest
 @QuarkusTestResource(BedrockEmulatorResource.class)
 class StructuredOutputTest {
 
     private static final String LLAMA = "us.meta.llama3-2-11b-instruct-v1:0";
+    /** Not in the catalogue: generic capabilities, tool use among them, but no native structured output. */
+    private static final String TOOL_MODEL = "example.custom-vision-v1:0";
 
     @BeforeEach
     void resetBedrock() {
@@ -49,6 +55,26 @@ class StructuredOutputTest {
                 .statusCode(200)
                 .body("data", notNullValue())
                 .body("text", not(equalTo("")));
+        ConverseCall call = bedrock().lastCall();
+        assertThat(call.body().containsKey("toolConfig")).as("no tool with native structured output").isFalse();
+        assertThat(call.system()).doesNotContain(BedrockConverseClient.JSON_SCHEMA_MARKER);
+        assertThat(call.body().getJsonObject("outputConfig").getJsonObject("textFormat").getString("type"))
+                .isEqualTo("json_schema");
+        Map<String, Object> properties = given().get("/v1/presets/" + preset).then().statusCode(200)
+                .extract().path("schema.properties");
+        assertThat(call.structuredOutputSchema().getJsonObject("properties").fieldNames())
+                .isEqualTo(properties.keySet());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"classification", "object-recognition", "subject-identification", "moderation",
+        "content-match", "text-extraction"})
+    void aModelWithToolUseButNoOutputSchemaGetsAForcedToolCall(String preset) {
+        analyse(cat().multiPart("preset", preset).multiPart("text", "A tabby cat").multiPart("model", TOOL_MODEL))
+                .statusCode(200)
+                .body("data", notNullValue())
+                .body("text", not(equalTo("")));
+        assertThat(bedrock().lastCall().body().containsKey("outputConfig")).isFalse();
         JsonObject tool = bedrock().lastCall().forcedTool();
         assertThat(tool).as("a forced tool call").isNotNull();
         assertThat(tool.getString("name")).isEqualTo("record_result");
@@ -59,10 +85,24 @@ class StructuredOutputTest {
     }
 
     @Test
+    void classificationIsLimitedToTheGivenCategoriesInTheOutputSchema() {
+        bedrock().next(new Reply(EmulatorReply.answer("{\"category\":\"Cat\",\"confidence\":0.93}", 1500, 20)));
+        analyse(cat().multiPart("preset", "classification").multiPart("categories", "Cat, Dog, Bird"))
+                .statusCode(200)
+                .body("text", equalTo("Cat"))
+                .body("data.category", equalTo("Cat"))
+                .body("data.confidence", equalTo(0.93f));
+        JsonArray allowed = bedrock().lastCall().structuredOutputSchema().getJsonObject("properties")
+                .getJsonObject("category").getJsonArray("enum");
+        assertThat(allowed.getList()).containsExactly("Cat", "Dog", "Bird");
+    }
+
+    @Test
     void classificationIsLimitedToTheGivenCategoriesAndRenderedAsTheCategory() {
         bedrock().next(new Reply(EmulatorReply.toolUse("record_result",
                 new JsonObject().put("category", "Cat").put("confidence", 0.93), 1500, 20)));
-        analyse(cat().multiPart("preset", "classification").multiPart("categories", "Cat, Dog, Bird"))
+        analyse(cat().multiPart("preset", "classification").multiPart("categories", "Cat, Dog, Bird")
+                .multiPart("model", TOOL_MODEL))
                 .statusCode(200)
                 .body("text", equalTo("Cat"))
                 .body("data.category", equalTo("Cat"))
@@ -74,8 +114,7 @@ class StructuredOutputTest {
 
     @Test
     void subjectIdentificationKeepsTheObjectTagsInItsText() {
-        bedrock().next(new Reply(EmulatorReply.toolUse("record_result",
-                new JsonObject().put("subject", "tabby cat"), 1500, 8)));
+        bedrock().next(new Reply(EmulatorReply.answer("{\"subject\": \"tabby cat\"}", 1500, 8)));
         analyse(cat().multiPart("preset", "subject-identification"))
                 .statusCode(200)
                 .body("text", equalTo("<object>tabby cat</object>"))
@@ -84,8 +123,7 @@ class StructuredOutputTest {
 
     @Test
     void malformedOutputIsRetriedOnceThenA502() {
-        Reply invalid = new Reply(EmulatorReply.toolUse("record_result",
-                new JsonObject().put("category", "Spaceship").put("confidence", 7), 1500, 10));
+        Reply invalid = new Reply(EmulatorReply.answer("{\"category\":\"Spaceship\",\"confidence\":7}", 1500, 10));
         bedrock().always(invalid);
         analyse(cat().multiPart("preset", "classification"))
                 .statusCode(502)
@@ -97,10 +135,10 @@ class StructuredOutputTest {
 
     @Test
     void malformedOutputThenValidOutputSucceeds() {
-        bedrock().next(new Reply(EmulatorReply.toolUse("record_result", new JsonObject().put("objects", "many"), 1500, 5)),
-                new Reply(EmulatorReply.toolUse("record_result", new JsonObject().put("objects",
+        bedrock().next(new Reply(EmulatorReply.answer("{\"objects\":\"many\"}", 1500, 5)),
+                new Reply(EmulatorReply.answer(new JsonObject().put("objects",
                         new JsonArray().add(new JsonObject().put("name", "cat").put("count", 1))
-                                .add(new JsonObject().put("name", "blanket").put("count", 1))), 1500, 20)));
+                                .add(new JsonObject().put("name", "blanket").put("count", 1))).encode(), 1500, 20)));
         analyse(cat().multiPart("preset", "object-recognition"))
                 .statusCode(200)
                 .body("text", equalTo("objects: cat (1), blanket (1)"))
@@ -120,6 +158,7 @@ class StructuredOutputTest {
                 .body("data.explanation", equalTo("It is a cat."));
         ConverseCall call = bedrock().lastCall();
         assertThat(call.forcedTool()).isNull();
+        assertThat(call.body().containsKey("outputConfig")).isFalse();
         assertThat(call.jsonOnlySchema().getJsonObject("properties").fieldNames())
                 .containsExactlyInAnyOrder("matches", "confidence", "explanation");
         assertThat(call.prompt()).contains("Text: \"Red leather boots\"");
@@ -130,7 +169,10 @@ class StructuredOutputTest {
         String body = cat().multiPart("preset", "moderation").header("Accept", "text/event-stream")
                 .when().post("/v1/analyses").then().statusCode(200).extract().asString();
         assertThat(body).doesNotContain("event:delta").contains("event:done").contains("\"data\":{\"safe\":");
+        assertThat(bedrock().lastCall().structuredOutputSchema()).isNotNull();
+        assertThat(bedrock().lastCall().body().containsKey("toolConfig")).isFalse();
     }
+
 
     @Test
     void aModelsImageLimitIsEnforcedBeforeCallingBedrock() {
@@ -169,6 +211,16 @@ class StructuredOutputTest {
                 .body("[0].name", equalTo("Claude Sonnet 4.5"))
                 .body("[0].provider", equalTo("Anthropic"))
                 .body("[2].supportsStructuredOutput", equalTo(false))
+                .body("[0].supportsOutputSchema", equalTo(true))
+                .body("[0].supportsPromptCache", equalTo(true))
+                .body("[0].minCacheTokens", equalTo(1024))
+                .body("[0].cacheReadPricePerMillionUsd", equalTo(0.30f))
+                .body("[0].cacheWritePricePerMillionUsd", equalTo(3.75f))
+                .body("[1].minCacheTokens", equalTo(4096))
+                .body("[2].supportsOutputSchema", equalTo(false))
+                .body("[2].supportsPromptCache", equalTo(false))
+                .body("[2]", not(hasKey("minCacheTokens")))
+                .body("[3].supportsOutputSchema", equalTo(false))
                 .body("[2].maxImages", equalTo(1))
                 .body("[3].name", equalTo("example.custom-vision-v1:0"))
                 .body("[3]", not(hasKey("inputPricePerMillionUsd")));

@@ -26,8 +26,9 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * {@code GetModelInvocationJob} and {@code StopModelInvocationJob} in their restJson1 shapes. After {@link #delay()} a
  * job reads its {@code .jsonl} input from S3, answers each Converse record with the emulator's Converse handler, and
  * writes {@code <output>/<jobId>/<file>.out} (records shuffled: Bedrock keeps no order) and {@code manifest.json.out}.
- * A record with {@code toolConfig} (batch records reject it), whose text holds {@link #FAIL_RECORD_MARKER} or whose
- * recordId is in {@link #failingRecordIds()} gets an {@code error} object instead of {@code modelOutput}.
+ * A record with {@code toolConfig} (batch records reject it), with {@code outputConfig} or a {@code cachePoint} its model
+ * does not take, whose text holds {@link #FAIL_RECORD_MARKER} or whose recordId is in {@link #failingRecordIds()} gets
+ * an {@code error} object instead of {@code modelOutput}.
  */
 final class BatchInference {
 
@@ -284,6 +285,11 @@ final class BatchInference {
                     "ValidationException: toolConfig is not supported in batch inference")));
         }
         ConverseCall call = new ConverseCall(modelId, modelInput, false);
+        EmulatorReply refused = BedrockEmulator.refusedFeature(call);
+        if (refused != null) {
+            return Future.succeededFuture(line.put("error", error(refused.status(),
+                    refused.errorType() + ": " + refused.body().getString("message"))));
+        }
         if (failingRecordIds.contains(recordId) || call.prompt().contains(FAIL_RECORD_MARKER)) {
             return Future.succeededFuture(line.put("error", error(500,
                     "ModelErrorException: the model failed on this record (emulator)")));

@@ -23,8 +23,9 @@ import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
  * AWS SDK client talks to it unchanged. It serves the dev mode when no AWS credentials are found ({@link
  * DevModeBedrock}), and the integration tests, which give it a scripted {@link ConverseHandler} and may serve it over
  * TLS. Like Bedrock, it answers 403 to a request not signed (SigV4, body included) with the credentials it is given,
- * and 400 ValidationException to an image read from S3 ({@code s3Location}) by a model that cannot read S3; it never
- * reads the object itself.
+ * and 400 ValidationException to an image read from S3 ({@code s3Location}) by a model that cannot read S3 (it never
+ * reads the object itself), to a {@code cachePoint} for a model without prompt caching and to {@code outputConfig} for
+ * one without native structured output ({@link ModelFeatures}).
  */
 public final class BedrockEmulator implements AutoCloseable {
 
@@ -151,6 +152,9 @@ public final class BedrockEmulator implements AutoCloseable {
                     }
                     ConverseCall call = new ConverseCall(modelId, body.toJsonObject(), streaming);
                     EmulatorReply refused = refusedImageSource(call);
+                    if (refused == null) {
+                        refused = refusedFeature(call);
+                    }
                     return refused != null ? Future.succeededFuture(refused) : handler.handle(call);
                 })
                 .onSuccess(reply -> {
@@ -187,6 +191,23 @@ public final class BedrockEmulator implements AutoCloseable {
             if (!location.getString("uri", "").startsWith("s3://")) {
                 return EmulatorReply.error(400, "ValidationException", "An S3 location's uri must be s3://bucket/key.");
             }
+        }
+        return null;
+    }
+
+    /**
+     * Bedrock's ValidationException for a cache point sent to a model without prompt caching, or native structured
+     * output asked of a model without it; null when the call asks for neither or the model has them.
+     */
+    static EmulatorReply refusedFeature(ConverseCall call) {
+        String cachePoint = call.cachePointPath();
+        if (cachePoint != null && ModelFeatures.cacheMinimum(call.modelId()).isEmpty()) {
+            return EmulatorReply.error(400, "ValidationException", "Malformed input request: " + cachePoint
+                    + ": extraneous key [cachePoint] is not permitted, please reformat your input and try again.");
+        }
+        if (call.body().containsKey("outputConfig") && !ModelFeatures.takesOutputConfig(call.modelId())) {
+            return EmulatorReply.error(400, "ValidationException",
+                    "The model " + call.modelId() + " does not support structured output (outputConfig.textFormat).");
         }
         return null;
     }

@@ -44,6 +44,32 @@ public record ConverseCall(String modelId, JsonObject body, boolean streaming) {
         return images().size();
     }
 
+    /** The position of the first {@code cachePoint} block among the message's content blocks; -1 when there is none. */
+    public int cachePointIndex() {
+        JsonArray content = content();
+        for (int i = 0; i < content.size(); i++) {
+            if (content.getJsonObject(i).containsKey("cachePoint")) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Where the request has a {@code cachePoint}, as Bedrock names the place in a validation message; null if nowhere. */
+    public String cachePointPath() {
+        int index = cachePointIndex();
+        if (index >= 0) {
+            return "#/messages/0/content/" + index;
+        }
+        JsonArray system = body.getJsonArray("system", new JsonArray());
+        for (int i = 0; i < system.size(); i++) {
+            if (system.getJsonObject(i).containsKey("cachePoint")) {
+                return "#/system/" + i;
+            }
+        }
+        return null;
+    }
+
     /** The tool specification the request forces a call of, or null when it forces none. */
     public JsonObject forcedTool() {
         JsonObject config = body.getJsonObject("toolConfig");

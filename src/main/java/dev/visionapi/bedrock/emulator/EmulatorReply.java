@@ -58,6 +58,21 @@ public record EmulatorReply(int status, String errorType, JsonObject body, Durat
         return status == 0;
     }
 
+    /**
+     * The same answer with the prompt cache's counts in its usage, as Bedrock reports them when a request has a cache
+     * point: apart from {@code inputTokens}, and counted in {@code totalTokens}. Nulls leave the usage as it is.
+     */
+    EmulatorReply withCacheUsage(Integer cacheRead, Integer cacheWrite) {
+        if (cacheRead == null || cacheWrite == null) {
+            return this;
+        }
+        JsonObject copy = body.copy();
+        JsonObject usage = copy.getJsonObject("usage");
+        usage.put("cacheReadInputTokens", cacheRead).put("cacheWriteInputTokens", cacheWrite)
+                .put("totalTokens", usage.getInteger("totalTokens") + cacheRead + cacheWrite);
+        return new EmulatorReply(status, errorType, copy, chunkDelay, streamFailure);
+    }
+
     /** The same answer, streamed with this pause before each chunk. */
     public EmulatorReply withChunkDelay(Duration delay) {
         return new EmulatorReply(status, errorType, body, delay, streamFailure);

@@ -18,7 +18,8 @@ import dev.visionapi.image.PreparedImage;
  * where {@code modelInput} is the body of the Converse request the on-demand path would send (the images as base64
  * bytes, then the prompt, as one user turn; the system prompt; {@code inferenceConfig}). Batch records may not use
  * tools, so a structured answer is asked for with Converse's native structured output ({@code outputConfig}) when the
- * model takes structured output, and with the JSON-only system prompt otherwise.
+ * model supports it ({@code supportsOutputSchema}), and with the JSON-only system prompt otherwise. Records carry no
+ * {@code cachePoint}: the service prices batch items at the batch rates only.
  */
 final class ConverseRecordEncoder {
 
@@ -70,7 +71,7 @@ final class ConverseRecordEncoder {
         out.writeEndArray();
         out.writeEndObject();
         out.writeEndArray();
-        boolean nativeStructure = call.model().supportsStructuredOutput();
+        boolean nativeStructure = call.model().supportsOutputSchema();
         JsonNode schema = call.outputSchema().orElse(null);
         String jsonOnly = schema != null && !nativeStructure ? BedrockConverseClient.jsonOnlyInstruction(schema) : null;
         if (call.system().isPresent() || jsonOnly != null) {

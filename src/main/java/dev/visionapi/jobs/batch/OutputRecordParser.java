@@ -69,7 +69,7 @@ final class OutputRecordParser {
         }
         JsonNode usage = output.path("usage");
         ModelAnswer.TokenUsage tokens = new ModelAnswer.TokenUsage(count(usage, "inputTokens"),
-                count(usage, "outputTokens"), count(usage, "totalTokens"));
+                count(usage, "outputTokens"), count(usage, "totalTokens"), null, null);
         String stopReason = output.path("stopReason").asText(null);
         ModelAnswer answer;
         if (expected.outputSchema().isPresent()) {

@@ -30,7 +30,7 @@ public final class ScriptedBedrock implements BedrockEmulator.ConverseHandler {
     }
 
     private final Vertx vertx;
-    private final SyntheticAnswers synthetic = new SyntheticAnswers(Duration.ZERO);
+    private volatile SyntheticAnswers synthetic = new SyntheticAnswers(Duration.ZERO);
     private final List<ConverseCall> calls = new CopyOnWriteArrayList<>();
     private final Queue<Step> script = new ConcurrentLinkedQueue<>();
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -42,8 +42,9 @@ public final class ScriptedBedrock implements BedrockEmulator.ConverseHandler {
         this.vertx = vertx;
     }
 
-    /** Back to synthetic answers without latency, and forget the calls seen so far. */
+    /** Back to synthetic answers without latency, with an empty prompt cache, and forget the calls seen so far. */
     public void reset() {
+        synthetic = new SyntheticAnswers(Duration.ZERO);
         script.clear();
         calls.clear();
         always = null;
