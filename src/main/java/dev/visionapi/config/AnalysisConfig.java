@@ -12,6 +12,10 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "analysis")
 public interface AnalysisConfig {
 
+    /** Presets one request may ask for; their answers share the images, prepared once. */
+    @WithDefault("8")
+    int maxPresets();
+
     /** Analyses running at the same time; one more is refused at once with 503 and {@code Retry-After}. */
     @WithDefault("256")
     int maxInFlight();
