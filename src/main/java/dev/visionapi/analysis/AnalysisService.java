@@ -4,7 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -21,8 +24,10 @@ import dev.visionapi.bedrock.ModelAnswer;
 import dev.visionapi.bedrock.ModelCatalog;
 import dev.visionapi.bedrock.ModelProfile;
 import dev.visionapi.bedrock.ModelStreamEvent;
+import dev.visionapi.config.AnalysisConfig;
 import dev.visionapi.config.ImagesConfig;
 import dev.visionapi.image.CheckedImage;
+import dev.visionapi.image.ImageSummary;
 import dev.visionapi.image.ImagePreparer;
 import dev.visionapi.image.ImageReference;
 import dev.visionapi.image.RequestImage;
@@ -31,8 +36,9 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Runs one analysis: checks the request, prepares the images off the event loop, asks the model, and reports.
- * Everything that can be refused is refused before Bedrock is called.
+ * Runs one analysis: checks the request, prepares the images off the event loop, asks the model (once per preset when
+ * the request names several, the images prepared once), and reports. Everything that can be refused is refused
+ * before Bedrock is called.
  */
 @ApplicationScoped
 public class AnalysisService {
@@ -44,10 +50,12 @@ public class AnalysisService {
     private final StructuredAnswer structure;
     private final ImagesConfig limits;
     private final PreparationPool preparation;
+    private final AnalysisConfig.PromptCache promptCache;
 
     AnalysisService(PromptResolver prompts, ModelCatalog models, ImagePreparer preparer,
             BedrockConverseClient bedrock, StructuredAnswer structure, ImagesConfig limits,
-            PreparationPool preparation) {
+            PreparationPool preparation, AnalysisConfig config) {
+        this.promptCache = config.promptCache();
         this.structure = structure;
         this.prompts = prompts;
         this.models = models;
@@ -63,6 +71,15 @@ public class AnalysisService {
      * that they do not hold up the small ones queued behind them, then asks the model without blocking.
      */
     public Uni<Analysis> analyse(AnalysisRequest request, String client) {
+        return prepareLater(request, client).chain(prepared -> answer(only(prepared)));
+    }
+
+    /** As {@link #analyse}, for a request that names several presets: one answer each, for images prepared once. */
+    public Uni<PresetAnalyses> analyseAll(AnalysisRequest request, String client) {
+        return prepareLater(request, client).chain(this::answerAll);
+    }
+
+    private Uni<List<PreparedAnalysis>> prepareLater(AnalysisRequest request, String client) {
         // Handed over, not captured: the pipeline stays reachable while the model answers, the uploads need not.
         Supplier<AnalysisRequest> received = handOver(request);
         return unlessCancelled(() -> check(received.get()))
@@ -72,8 +89,7 @@ public class AnalysisService {
                     return checked.needsDecoding()
                             ? Uni.createFrom().completionStage(() -> finishLater(handed.get(), client))
                             : unlessCancelled(() -> finish(handed.get(), client));
-                })
-                .chain(this::answer);
+                });
     }
 
     /**
@@ -81,7 +97,19 @@ public class AnalysisService {
      * client can get wrong fails here, before Bedrock is called or a stream opens.
      */
     public PreparedAnalysis prepare(AnalysisRequest request, String client) {
+        return only(prepareAll(request, client));
+    }
+
+    /** As {@link #prepare}, one prepared analysis per preset the request names, all on the same prepared images. */
+    public List<PreparedAnalysis> prepareAll(AnalysisRequest request, String client) {
         return finish(check(request), client);
+    }
+
+    private static PreparedAnalysis only(List<PreparedAnalysis> prepared) {
+        if (prepared.size() != 1) {
+            throw new ProblemException(ProblemType.INVALID_REQUEST, "Send one 'preset' here.");
+        }
+        return prepared.get(0);
     }
 
     /**
@@ -100,18 +128,23 @@ public class AnalysisService {
     /** Everything about the request but the decoding of its images: cheap, and where most refusals happen. */
     private CheckedAnalysis check(AnalysisRequest request) {
         long started = System.nanoTime();
-        Instruction instruction = prompts.resolve(request);
+        List<Instruction> instructions = prompts.resolveAll(request);
         ModelProfile model = models.select(request.model());
         checkImages(request.images(), model);
-        int maxTokens = request.maxTokens().or(instruction::maxTokens).orElse(AnalysisRequest.DEFAULT_MAX_TOKENS);
-        float temperature = request.temperature().or(instruction::temperature)
-                .orElse(AnalysisRequest.DEFAULT_TEMPERATURE).floatValue();
+        List<Task> tasks = new ArrayList<>(instructions.size());
+        for (int i = 0; i < instructions.size(); i++) {
+            Instruction instruction = instructions.get(i);
+            int maxTokens = request.maxTokens().or(instruction::maxTokens).orElse(AnalysisRequest.DEFAULT_MAX_TOKENS);
+            float temperature = request.temperature().or(instruction::temperature)
+                    .orElse(AnalysisRequest.DEFAULT_TEMPERATURE).floatValue();
+            tasks.add(new Task(request.presetIds().isEmpty() ? null : request.presetIds().get(i), instruction,
+                    maxTokens, temperature));
+        }
         List<CheckedImage> images = request.images().stream().map(preparer::check).toList();
-        return new CheckedAnalysis(instruction, model, images, maxTokens, temperature,
-                request.presetId().orElse(null), started);
+        return new CheckedAnalysis(List.copyOf(tasks), model, images, started);
     }
 
-    private PreparedAnalysis finish(CheckedAnalysis checked, String client) {
+    private List<PreparedAnalysis> finish(CheckedAnalysis checked, String client) {
         return prepared(checked, checked.images().stream().map(image -> preparer.finish(image, client)).toList());
     }
 
@@ -119,7 +152,7 @@ public class AnalysisService {
      * The images finished one after another, as {@link #finish} does, each taking its own turn in the decode queue;
      * when one fails, the rest are not queued.
      */
-    private CompletableFuture<PreparedAnalysis> finishLater(CheckedAnalysis checked, String client) {
+    private CompletableFuture<List<PreparedAnalysis>> finishLater(CheckedAnalysis checked, String client) {
         CompletableFuture<List<PreparedImage>> images = CompletableFuture.completedFuture(new ArrayList<>());
         for (CheckedImage image : checked.images()) {
             images = images.thenCompose(done -> preparer.finishLater(image, client).thenApply(prepared -> {
@@ -130,11 +163,16 @@ public class AnalysisService {
         return images.thenApply(done -> prepared(checked, List.copyOf(done)));
     }
 
-    private PreparedAnalysis prepared(CheckedAnalysis checked, List<PreparedImage> images) {
-        Instruction instruction = checked.instruction();
-        return new PreparedAnalysis(new ModelCall(checked.model(), images, instruction.system(), instruction.prompt(),
-                instruction.schema(), checked.maxTokens(), checked.temperature()), checked.presetId(),
-                instruction.textTemplate().orElse(null), checked.startedNanos());
+    /** One analysis per task, all on the same prepared images. */
+    private List<PreparedAnalysis> prepared(CheckedAnalysis checked, List<PreparedImage> images) {
+        boolean cacheImages = promptCache == AnalysisConfig.PromptCache.ALWAYS
+                || promptCache == AnalysisConfig.PromptCache.SEVERAL_PRESETS && checked.tasks().size() > 1;
+        return checked.tasks().stream().map(task -> {
+            Instruction instruction = task.instruction();
+            return new PreparedAnalysis(new ModelCall(checked.model(), images, instruction.system(),
+                    instruction.prompt(), instruction.schema(), task.maxTokens(), task.temperature(), cacheImages),
+                    task.presetId(), instruction.textTemplate().orElse(null), checked.startedNanos());
+        }).toList();
     }
 
     /**
@@ -166,12 +204,15 @@ public class AnalysisService {
     }
 
     /** A request that passed every check, its images' headers included; some images may still need decoding. */
-    private record CheckedAnalysis(Instruction instruction, ModelProfile model, List<CheckedImage> images,
-            int maxTokens, float temperature, String presetId, long startedNanos) {
+    private record CheckedAnalysis(List<Task> tasks, ModelProfile model, List<CheckedImage> images, long startedNanos) {
 
         boolean needsDecoding() {
             return images.stream().anyMatch(CheckedImage::needsDecoding);
         }
+    }
+
+    /** What one preset (or the prompt) asks of the model. */
+    private record Task(String presetId, Instruction instruction, int maxTokens, float temperature) {
     }
 
     /**
@@ -184,7 +225,79 @@ public class AnalysisService {
         }
         return bedrock.converseStream(prepared.call()).map(event -> event instanceof ModelStreamEvent.Completed done
                 ? new AnalysisEvent.Done(prepared.complete(done.answer()))
-                : new AnalysisEvent.Delta(((ModelStreamEvent.TextDelta) event).text()));
+                : new AnalysisEvent.Delta(null, ((ModelStreamEvent.TextDelta) event).text()));
+    }
+
+    /**
+     * The answers to several presets as they are written: each text delta names its preset; structured answers
+     * appear only in the one {@code AllDone} at the end. The first preset is answered before the others start, so
+     * that they can read the images from Bedrock's prompt cache; a preset that fails fails alone, and only when all
+     * fail does the stream fail, with the first preset's failure.
+     */
+    public Multi<AnalysisEvent> streamAll(List<PreparedAnalysis> prepared) {
+        ConcurrentHashMap<String, PresetAnalyses.Outcome> outcomes = new ConcurrentHashMap<>();
+        Multi<AnalysisEvent> first = presetStream(prepared.get(0), outcomes);
+        Multi<AnalysisEvent> rest = Multi.createBy().merging()
+                .streams(prepared.subList(1, prepared.size()).stream().map(p -> presetStream(p, outcomes)).toList());
+        Multi<AnalysisEvent> done = Multi.createFrom().deferred(() -> Multi.createFrom()
+                .item(new AnalysisEvent.AllDone(collected(prepared, prepared.stream()
+                        .map(p -> outcomes.get(p.presetId())).toList()))));
+        return Multi.createBy().concatenating().streams(first, rest, done);
+    }
+
+    /** One preset's deltas; its outcome, answer or failure, goes to {@code outcomes}, never into the stream. */
+    private Multi<AnalysisEvent> presetStream(PreparedAnalysis prepared,
+            ConcurrentHashMap<String, PresetAnalyses.Outcome> outcomes) {
+        String preset = prepared.presetId();
+        if (prepared.structured()) {
+            return outcome(prepared).invoke(outcome -> outcomes.put(preset, outcome)).toMulti()
+                    .onItem().transformToMultiAndConcatenate(ignored -> Multi.createFrom().<AnalysisEvent>empty());
+        }
+        return bedrock.converseStream(prepared.call())
+                .onItem().transformToMultiAndConcatenate(event -> {
+                    if (event instanceof ModelStreamEvent.Completed completed) {
+                        outcomes.put(preset, new PresetAnalyses.Outcome(preset, prepared.complete(completed.answer()),
+                                null));
+                        return Multi.createFrom().<AnalysisEvent>empty();
+                    }
+                    return Multi.createFrom().<AnalysisEvent>item(new AnalysisEvent.Delta(preset,
+                            ((ModelStreamEvent.TextDelta) event).text()));
+                })
+                .onFailure().recoverWithMulti(failure -> {
+                    outcomes.put(preset, new PresetAnalyses.Outcome(preset, null, failure));
+                    return Multi.createFrom().empty();
+                });
+    }
+
+    /** Each preset's answer or failure; the first alone, then the others side by side (see {@link #streamAll}). */
+    private Uni<PresetAnalyses> answerAll(List<PreparedAnalysis> prepared) {
+        return outcome(prepared.get(0)).chain(first -> {
+            List<Uni<PresetAnalyses.Outcome>> others = prepared.subList(1, prepared.size()).stream()
+                    .map(this::outcome).toList();
+            return Uni.join().all(others).andFailFast().map(rest -> {
+                List<PresetAnalyses.Outcome> all = new ArrayList<>(prepared.size());
+                all.add(first);
+                all.addAll(rest);
+                return collected(prepared, all);
+            });
+        });
+    }
+
+    private Uni<PresetAnalyses.Outcome> outcome(PreparedAnalysis prepared) {
+        return answer(prepared).map(analysis -> new PresetAnalyses.Outcome(prepared.presetId(), analysis, null))
+                .onFailure().recoverWithItem(failure -> new PresetAnalyses.Outcome(prepared.presetId(), null, failure));
+    }
+
+    /** The outcomes as one result; when every preset failed, the first one's failure. */
+    private static PresetAnalyses collected(List<PreparedAnalysis> prepared, List<PresetAnalyses.Outcome> outcomes) {
+        if (outcomes.stream().allMatch(outcome -> outcome.failure() != null)) {
+            Throwable first = outcomes.get(0).failure();
+            throw first instanceof RuntimeException runtime ? runtime : new IllegalStateException(first);
+        }
+        PreparedAnalysis any = prepared.get(0);
+        List<ImageSummary> images = any.call().images().stream().map(PreparedImage::summary).toList();
+        return new PresetAnalyses(UUID.randomUUID().toString(), any.call().model(), outcomes, images,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - any.startedNanos()));
     }
 
     private Uni<Analysis> answer(PreparedAnalysis prepared) {

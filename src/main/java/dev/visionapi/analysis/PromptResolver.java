@@ -2,6 +2,8 @@ package dev.visionapi.analysis;
 
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -11,32 +13,57 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.visionapi.config.AnalysisConfig;
 import dev.visionapi.problem.ProblemException;
 import dev.visionapi.problem.ProblemType;
 
-/** Turns a request's preset (with its parameters) or free prompt into the instruction sent to the model. */
+/** Turns a request's presets (with their parameters) or free prompt into the instructions sent to the model. */
 @ApplicationScoped
 public class PromptResolver {
 
     private final PresetCatalog presets;
+    private final int maxPresets;
 
-    PromptResolver(PresetCatalog presets) {
+    PromptResolver(PresetCatalog presets, AnalysisConfig config) {
         this.presets = presets;
+        this.maxPresets = config.maxPresets();
     }
 
-    /** The instruction; throws a 400 problem when the request names both or neither, or a preset it cannot fill. */
+    /** The instruction of a request for one preset or a prompt; a 400 problem as {@link #resolveAll} says. */
     public Instruction resolve(AnalysisRequest request) {
+        List<Instruction> instructions = resolveAll(request);
+        if (instructions.size() != 1) {
+            throw invalid("Send one 'preset' here.");
+        }
+        return instructions.get(0);
+    }
+
+    /**
+     * One instruction per preset, in the order asked, or the prompt's; a 400 problem when the request names presets
+     * and a prompt or neither, a preset twice, more than {@code analysis.max-presets}, or a preset it cannot fill.
+     */
+    public List<Instruction> resolveAll(AnalysisRequest request) {
         boolean hasPrompt = request.prompt().filter(text -> !text.isBlank()).isPresent();
-        if (request.presetId().isPresent() == hasPrompt) {
+        if (request.presetIds().isEmpty() != hasPrompt) {
             throw invalid("Send exactly one of 'preset' (a preset ID) or 'prompt' (your own instruction).");
         }
         if (hasPrompt) {
-            return Instruction.custom(request.prompt().get());
+            return List.of(Instruction.custom(request.prompt().get()));
         }
-        String id = request.presetId().get();
+        if (request.presetIds().size() > maxPresets) {
+            throw invalid("Send at most %d presets (analysis.max-presets); this request has %d."
+                    .formatted(maxPresets, request.presetIds().size()));
+        }
+        if (new HashSet<>(request.presetIds()).size() < request.presetIds().size()) {
+            throw invalid("Each preset may be asked for once; this request repeats one.");
+        }
+        return request.presetIds().stream().map(id -> resolve(id, request.parameters())).toList();
+    }
+
+    private Instruction resolve(String id, Map<String, String> parameters) {
         Preset preset = presets.find(id)
                 .orElseThrow(() -> invalid("Unknown preset '%s'. GET /v1/presets lists them.".formatted(id)));
-        Map<String, String> values = parameterValues(preset, request.parameters());
+        Map<String, String> values = parameterValues(preset, parameters);
         return new Instruction(Optional.ofNullable(preset.system()), PromptTemplate.fill(preset.prompt(), values),
                 Optional.ofNullable(preset.schema()).map(schema -> withEnums(preset, schema, values)),
                 Optional.ofNullable(preset.textTemplate()), Optional.ofNullable(preset.maxTokens()),

@@ -20,6 +20,7 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
@@ -27,7 +28,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  * given by https URL, as S3 objects, inline (base64) or as built-in samples. A validation error names its JSON path, e.g.
  * {@code images[2]}.
  */
-@Schema(name = "AnalysisJson", description = "The analysis request as JSON. Send exactly one of 'preset' and "
+@Schema(name = "AnalysisJson", description = "The analysis request as JSON. Send exactly one of 'preset', 'presets' and "
         + "'prompt'. Lengths are counted in characters (Unicode code points).")
 public record AnalysisBody(
         @NotEmpty
@@ -37,6 +38,11 @@ public record AnalysisBody(
         @MaxCodePoints(100)
         @Schema(description = "ID of a preset (GET /v1/presets)", maxLength = 100, examples = "caption")
         String preset,
+
+        @Schema(description = "Instead of 'preset': several presets answered about the same images, prepared once "
+                + "(at most 8 by default); the answers come in 'results', keyed by preset ID", type = SchemaType.ARRAY,
+                implementation = PresetId.class)
+        List<@MaxCodePoints(100) String> presets,
 
         @MaxCodePoints(AnalysisForm.MAX_PROMPT_LENGTH)
         @Schema(description = "Your own instruction for the model, up to 10,000 characters",

@@ -22,7 +22,7 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
  * "Try it out" can send as it is. The preset parameters' maxLength is that of the built-in presets
  * ({@code presets.json}), which check them when they fill their prompt.
  */
-@Schema(name = "AnalysisForm", description = "The analysis request. Send exactly one of 'preset' and 'prompt', and "
+@Schema(name = "AnalysisForm", description = "The analysis request. Send one or more 'preset' fields or one 'prompt', and "
         + "one kind of image: one or more 'image' files, one or more 'imageUrl' fields, or one 'sample' ID. Lengths are counted in characters "
         + "(Unicode code points).")
 public class AnalysisForm {
@@ -51,11 +51,12 @@ public class AnalysisForm {
     @RestForm
     public String sample;
 
-    @MaxCodePoints(100)
-    @Schema(description = "ID of a preset (GET /v1/presets). Send exactly one of 'preset' or 'prompt'.",
-            maxLength = 100, examples = "caption")
-    @RestForm
-    public String preset;
+    @Schema(name = "preset", type = SchemaType.ARRAY, implementation = PresetId.class,
+            description = "ID of a preset (GET /v1/presets); repeat the field for several answers about the same "
+            + "images (at most 8 by default), each answered in 'results'. Send 'preset' or 'prompt', not both.",
+            examples = "[\"caption\"]")
+    @RestForm("preset")
+    public List<@MaxCodePoints(100) String> presets = List.of();
 
     @MaxCodePoints(MAX_PROMPT_LENGTH)
     @Schema(description = "Your own instruction for the model, up to 10,000 characters. "

@@ -38,13 +38,16 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.visionapi.analysis.Analysis;
 import dev.visionapi.analysis.AnalysisEvent;
 import dev.visionapi.analysis.AnalysisRequest;
 import dev.visionapi.analysis.AnalysisService;
 import dev.visionapi.analysis.PreparedAnalysis;
+import dev.visionapi.analysis.PresetAnalyses;
 import dev.visionapi.config.ImagesConfig;
 import dev.visionapi.config.SourcesConfig;
 import dev.visionapi.image.ImageUpload;
@@ -197,15 +200,34 @@ public class AnalysisResource {
         long started = System.nanoTime();
         String requestId = RequestIds.of(routing.request());
         AnalysisRequest.Summary summary = request.summary();
-        return analyses.analyse(request, clientOf(routing, security))
-                .onItemOrFailure().invoke((analysis, failure) -> {
-                    if (failure == null) {
-                        telemetry.succeeded(requestId, keyName(security), summary, analysis, started);
-                    } else {
-                        telemetry.failed(requestId, keyName(security), summary, failure, started);
-                    }
-                })
-                .map(AnalysisResponse::from);
+        Uni<AnalysisResponse> response = request.severalPresets()
+                ? analyses.analyseAll(request, clientOf(routing, security))
+                        .invoke(all -> reportEach(requestId, security, summary, all, started))
+                        .map(all -> AnalysisResponse.from(all, routing.request().path()))
+                : analyses.analyse(request, clientOf(routing, security))
+                        .invoke(analysis -> report(requestId, security, analysis, started))
+                        .map(AnalysisResponse::from);
+        return response.onFailure().invoke(failure -> telemetry.failed(requestId, keyName(security), summary, failure,
+                started));
+    }
+
+    private void report(String requestId, SecurityContext security, Analysis analysis, long started) {
+        telemetry.succeeded(requestId, keyName(security), analysis, started);
+        telemetry.imagesSent(analysis.images());
+    }
+
+    /** Each preset's answer or failure as an analysis of its own; the images once. */
+    private void reportEach(String requestId, SecurityContext security, AnalysisRequest.Summary summary,
+            PresetAnalyses all, long started) {
+        for (PresetAnalyses.Outcome outcome : all.outcomes()) {
+            if (outcome.failure() == null) {
+                telemetry.succeeded(requestId, keyName(security), outcome.analysis(), started);
+            } else {
+                telemetry.failed(requestId, keyName(security), new AnalysisRequest.Summary(
+                        List.of(outcome.presetId()), summary.model(), summary.imageCount()), outcome.failure(), started);
+            }
+        }
+        telemetry.imagesSent(all.images());
     }
 
     @POST
@@ -243,23 +265,26 @@ public class AnalysisResource {
         long started = System.nanoTime();
         String requestId = RequestIds.of(routing.request());
         AnalysisRequest.Summary summary = request.summary();
-        PreparedAnalysis prepared;
+        List<PreparedAnalysis> prepared;
         try {
-            prepared = analyses.prepare(request, clientOf(routing, security));
+            prepared = analyses.prepareAll(request, clientOf(routing, security));
         } catch (RuntimeException e) {
             telemetry.failed(requestId, keyName(security), summary, e, started);
             throw e;
         }
-        return analyses.stream(prepared)
+        String instance = routing.request().path();
+        Multi<AnalysisEvent> events = request.severalPresets() ? analyses.streamAll(prepared)
+                : analyses.stream(prepared.get(0));
+        return events
                 .onItem().invoke(event -> {
                     if (event instanceof AnalysisEvent.Done done) {
-                        telemetry.succeeded(requestId, keyName(security), summary, done.analysis(), started);
+                        report(requestId, security, done.analysis(), started);
+                    } else if (event instanceof AnalysisEvent.AllDone done) {
+                        reportEach(requestId, security, summary, done.analyses(), started);
                     }
                 })
                 .onFailure().invoke(failure -> telemetry.failed(requestId, keyName(security), summary, failure, started))
-                .map(event -> event instanceof AnalysisEvent.Done done
-                        ? sseEvent(sse, "done", AnalysisResponse.from(done.analysis()))
-                        : sseEvent(sse, "delta", new TextDelta(((AnalysisEvent.Delta) event).text())))
+                .map(event -> sseEvent(sse, event, instance))
                 .onFailure().recoverWithItem(failure -> {
                     ProblemException problem = ProblemMappers.asProblem(failure);
                     return sseEvent(sse, "error", Problem.of(problem.type(), problem.getMessage(),
@@ -267,8 +292,20 @@ public class AnalysisResource {
                 });
     }
 
-    /** The data of a {@code delta} event. */
-    record TextDelta(String text) {
+    /** The data of a {@code delta} event; {@code preset} only when the request named several. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record TextDelta(String preset, String text) {
+    }
+
+    private OutboundSseEvent sseEvent(Sse sse, AnalysisEvent event, String instance) {
+        if (event instanceof AnalysisEvent.Done done) {
+            return sseEvent(sse, "done", AnalysisResponse.from(done.analysis()));
+        }
+        if (event instanceof AnalysisEvent.AllDone done) {
+            return sseEvent(sse, "done", AnalysisResponse.from(done.analyses(), instance));
+        }
+        AnalysisEvent.Delta delta = (AnalysisEvent.Delta) event;
+        return sseEvent(sse, "delta", new TextDelta(delta.presetId(), delta.text()));
     }
 
     private OutboundSseEvent sseEvent(Sse sse, String name, Object data) {
@@ -285,7 +322,7 @@ public class AnalysisResource {
         putIfPresent(parameters, "language", form.language);
         putIfPresent(parameters, "categories", form.categories);
         putIfPresent(parameters, "text", form.text);
-        return new AnalysisRequest(images, present(form.preset), present(form.prompt), present(form.model),
+        return new AnalysisRequest(images, presets(form.presets), present(form.prompt), present(form.model),
                 Optional.ofNullable(form.maxTokens), Optional.ofNullable(form.temperature), parameters);
     }
 
@@ -369,8 +406,13 @@ public class AnalysisResource {
         if (body.parameters() != null) {
             body.parameters().forEach((name, value) -> putIfPresent(parameters, name, value));
         }
-        return new AnalysisRequest(images, present(body.preset()), present(body.prompt()), present(body.model()),
-                Optional.ofNullable(body.maxTokens()), Optional.ofNullable(body.temperature()), parameters);
+        List<String> presets = presets(body.presets() == null ? List.of() : body.presets());
+        if (present(body.preset()).isPresent() && !presets.isEmpty()) {
+            throw new ProblemException(ProblemType.INVALID_REQUEST, "Send 'preset' or 'presets', not both.");
+        }
+        return new AnalysisRequest(images, present(body.preset()).map(List::of).orElse(presets), present(body.prompt()),
+                present(body.model()), Optional.ofNullable(body.maxTokens()), Optional.ofNullable(body.temperature()),
+                parameters);
     }
 
     /** A JSON request's inline or sample image (validated: exactly one source), named by its JSON path in problems. */
@@ -457,6 +499,11 @@ public class AnalysisResource {
         }
         SocketAddress address = routing.request().remoteAddress();
         return "address " + (address == null ? "" : address.hostAddress());
+    }
+
+    /** The preset IDs given, blank ones left out, stripped. */
+    private static List<String> presets(List<String> ids) {
+        return ids.stream().filter(id -> id != null && !id.isBlank()).map(String::strip).toList();
     }
 
     private static Optional<String> present(String value) {

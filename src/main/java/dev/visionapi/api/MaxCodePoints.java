@@ -14,7 +14,7 @@ import jakarta.validation.Payload;
  * A text of at most {@link #value()} characters, counted as Unicode code points as JSON Schema's {@code maxLength}
  * counts them; {@code @Size} counts UTF-16 units, which would refuse half as many emoji as the document promises.
  */
-@Target(ElementType.FIELD)
+@Target({ElementType.FIELD, ElementType.TYPE_USE})
 @Retention(RetentionPolicy.RUNTIME)
 @Constraint(validatedBy = MaxCodePoints.Validator.class)
 public @interface MaxCodePoints {

@@ -250,7 +250,7 @@ public class BedrockConverseClient {
                     .build()));
             imageTokens += image.summary().estimatedTokens();
         }
-        if (call.model().cachesPrefixOf(imageTokens)) {
+        if (call.cacheImages() && call.model().cachesPrefixOf(imageTokens)) {
             content.add(CACHE_POINT);
         }
         content.add(ContentBlock.fromText(call.prompt()));

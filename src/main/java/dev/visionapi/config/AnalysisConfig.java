@@ -12,6 +12,23 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "analysis")
 public interface AnalysisConfig {
 
+    /** Presets one request may ask for; their answers share the images, prepared once. */
+    @WithDefault("8")
+    int maxPresets();
+
+    /** Which calls put a Bedrock prompt-cache point after their images (on models that cache prompts). */
+    @WithDefault("several-presets")
+    PromptCache promptCache();
+
+    /**
+     * {@code several-presets}: the calls of a request that names several, so that the later ones read what the first
+     * wrote; {@code always}: every call, so that later requests with the same images within 5 minutes read them too,
+     * each first call paying the cache write (25 % over the input price on Claude); {@code never}.
+     */
+    enum PromptCache {
+        SEVERAL_PRESETS, ALWAYS, NEVER
+    }
+
     /** Analyses running at the same time; one more is refused at once with 503 and {@code Retry-After}. */
     @WithDefault("256")
     int maxInFlight();

@@ -1,6 +1,7 @@
 package dev.visionapi.ops;
 
 import java.math.BigDecimal;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -43,20 +44,30 @@ public class AnalysisTelemetry {
                 .description("Analyses under way").register(registry);
     }
 
-    public void succeeded(String requestId, String apiKey, AnalysisRequest.Summary request, Analysis analysis, long startedNanos) {
-        String preset = presetTag(request);
+    /** One answered analysis (one preset's answer, when a request asked for several); its images are counted apart. */
+    public void succeeded(String requestId, String apiKey, Analysis analysis, long startedNanos) {
+        String preset = presetTag(analysis.presetId() == null ? List.of() : List.of(analysis.presetId()));
         String model = analysis.model().id();
         long nanos = System.nanoTime() - startedNanos;
         count(preset, model, OK, nanos);
         TokenUsage usage = analysis.answer().usage();
         tokens(preset, model, "input", usage.inputTokens());
         tokens(preset, model, "output", usage.outputTokens());
+        tokens(preset, model, "cache-read", usage.cacheReadInputTokens());
+        tokens(preset, model, "cache-write", usage.cacheWriteInputTokens());
         BigDecimal cost = analysis.model().estimatedCostUsd(usage);
         if (cost != null) {
             Counter.builder("analysis.cost.estimated").baseUnit("usd").description("Estimated cost at list prices")
                     .tags("preset", preset, "model", model).register(registry).increment(cost.doubleValue());
         }
-        for (ImageSummary image : analysis.images()) {
+        LOG.infof("analysis requestId=%s%s preset=%s model=%s images=%d inputTokens=%s outputTokens=%s latencyMs=%d "
+                + "outcome=ok", requestId, key(apiKey), preset, model, analysis.images().size(), usage.inputTokens(),
+                usage.outputTokens(), TimeUnit.NANOSECONDS.toMillis(nanos));
+    }
+
+    /** The images of a request as they were sent, once however many presets answered them. */
+    public void imagesSent(List<ImageSummary> images) {
+        for (ImageSummary image : images) {
             bytes("in", image.originalSizeBytes());
             bytes("out", image.sizeBytes());
             if (image.resized()) {
@@ -64,13 +75,10 @@ public class AnalysisTelemetry {
                         .increment();
             }
         }
-        LOG.infof("analysis requestId=%s%s preset=%s model=%s images=%d inputTokens=%s outputTokens=%s latencyMs=%d "
-                + "outcome=ok", requestId, key(apiKey), preset, model, analysis.images().size(), usage.inputTokens(),
-                usage.outputTokens(), TimeUnit.NANOSECONDS.toMillis(nanos));
     }
 
     public void failed(String requestId, String apiKey, AnalysisRequest.Summary request, Throwable failure, long startedNanos) {
-        String preset = presetTag(request);
+        String preset = presetTag(request.presetIds());
         String model = request.model().filter(models::isAllowed)
                 .orElse(request.model().isPresent() ? OTHER : models.defaultModel().id());
         String outcome = failure instanceof ProblemException problem ? problem.type().name().toLowerCase() : "error";
@@ -109,7 +117,11 @@ public class AnalysisTelemetry {
                 .tags("direction", direction).register(registry).increment(count);
     }
 
-    private String presetTag(AnalysisRequest.Summary request) {
-        return request.presetId().map(id -> presets.find(id).isPresent() ? id : OTHER).orElse("custom");
+    /** A preset's ID as a tag (unknown ones as one value), {@code custom} for a prompt, {@code several} for more. */
+    private String presetTag(List<String> presetIds) {
+        if (presetIds.isEmpty()) {
+            return "custom";
+        }
+        return presetIds.size() > 1 ? "several" : presets.find(presetIds.get(0)).isPresent() ? presetIds.get(0) : OTHER;
     }
 }

@@ -155,7 +155,7 @@ class GeneratedClientTest {
     void analyseASampleWithAPreset() throws ApiException {
         // The generated client needs lists of images and image URLs, even empty ones.
         ApiResponse<Analysis> answer = new AnalysesApi(client).analyseWithHttpInfo(List.of(), List.of(), "cat-chelsea",
-                "caption", null, null, null, null, null, null, null, null);
+                List.of("caption"), null, null, null, null, null, null, null, null);
 
         // The client's Accept lists application/json and text/event-stream alike: the service answers with JSON.
         assertThat(answer.getHeaders().get("Content-Type")).singleElement().asString().startsWith("application/json");
@@ -166,6 +166,11 @@ class GeneratedClientTest {
             assertThat(image.getMediaType()).isEqualTo("image/png");
             assertThat(image.getOriginalSizeBytes()).isEqualTo(TestImages.CAT_PNG.length);
         });
+
+        Analysis both = new AnalysesApi(client).analyse(List.of(), List.of(), "cat-chelsea", List.of("caption", "story"),
+                null, null, null, null, null, null, null, null);
+        assertThat(both.getResults()).containsOnlyKeys("caption", "story");
+        assertThat(both.getResults().get("story").getText()).startsWith("[synthetic answer");
     }
 
     @Test
@@ -173,7 +178,7 @@ class GeneratedClientTest {
         File cat = Files.write(files.resolve("cat.png"), TestImages.CAT_PNG).toFile();
         File rocket = Files.write(files.resolve("rocket.jpg"), TestImages.ROCKET_JPEG).toFile();
 
-        Analysis analysis = new AnalysesApi(client).analyse(List.of(cat, rocket), List.of(), null, null,
+        Analysis analysis = new AnalysesApi(client).analyse(List.of(cat, rocket), List.of(), null, List.of(),
                 "What do these two images have in common? 🚀", null, 300, 0.5, null, null, null, null);
 
         assertThat(analysis.getPreset()).isNull();
@@ -181,7 +186,7 @@ class GeneratedClientTest {
                 .containsExactly("image/png", "image/jpeg");
         assertThat(analysis.getUsage().getTotalTokens()).isPositive();
 
-        Analysis classified = new AnalysesApi(client).analyse(List.of(cat), List.of(), null, "classification", null, null,
+        Analysis classified = new AnalysesApi(client).analyse(List.of(cat), List.of(), null, List.of("classification"), null, null,
                 null, null, null, null, null, "Cat, Dog");
         JsonNode data = JSON.valueToTree(classified.getData());
         assertThat(data.path("category").asText()).isIn("Cat", "Dog");
@@ -190,7 +195,7 @@ class GeneratedClientTest {
     @Test
     void analyseAnInvalidRequestIsA400ProblemWithTheField() throws IOException {
         ApiException refused = catchThrowableOfType(ApiException.class, () -> new AnalysesApi(client)
-                .analyse(List.of(), List.of(), "cat-chelsea", null, null, null, 9000, null, null, null, null, null));
+                .analyse(List.of(), List.of(), "cat-chelsea", List.of(), null, null, 9000, null, null, null, null, null));
 
         assertThat(refused.getCode()).isEqualTo(400);
         JsonNode problem = JSON.readTree(refused.getResponseBody());

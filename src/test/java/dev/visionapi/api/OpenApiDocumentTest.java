@@ -60,7 +60,11 @@ class OpenApiDocumentTest {
         properties.fields().forEachRemaining(property -> {
             JsonNode examples = property.getValue().path("examples");
             if (!examples.isEmpty()) {
-                form.multiPart(property.getKey(), examples.get(0).asText());
+                JsonNode example = examples.get(0);
+                // A repeatable field's example is an array: each value a field of its own.
+                for (JsonNode value : example.isArray() ? example : List.of(example)) {
+                    form.multiPart(property.getKey(), value.asText());
+                }
                 named.add(property.getKey());
             }
         });
@@ -132,7 +136,7 @@ class OpenApiDocumentTest {
     @Test
     void theFormsMaxLengthsAreTheEnforcedOnes() throws IOException {
         JsonNode form = document().at("/components/schemas/AnalysisForm");
-        assertThat(form.path("description").asText()).contains("exactly one of 'preset' and 'prompt'",
+        assertThat(form.path("description").asText()).contains("one or more 'preset' fields or one 'prompt'",
                 "one or more 'image' files, one or more 'imageUrl' fields, or one 'sample' ID", "code points");
         assertThat(form.at("/properties/prompt/maxLength").asInt()).isEqualTo(AnalysisForm.MAX_PROMPT_LENGTH);
         JsonNode presets;

@@ -11,6 +11,7 @@ import static org.hamcrest.Matchers.not;
 import java.awt.Color;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.util.Map;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,6 +22,8 @@ import dev.visionapi.image.TestImageFactory;
 import dev.visionapi.image.TestImages;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
 import io.vertx.core.json.JsonObject;
@@ -32,7 +35,16 @@ import io.vertx.core.json.JsonObject;
  */
 @QuarkusTest
 @QuarkusTestResource(BedrockEmulatorResource.class)
+@TestProfile(PromptCachingTest.EveryCall.class)
 class PromptCachingTest {
+
+    /** A cache point on every call, so that one request's images are read by the next (default: several presets). */
+    public static class EveryCall implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("analysis.prompt-cache", "always");
+        }
+    }
 
     private static final String HAIKU = "us.anthropic.claude-haiku-4-5-20251001-v1:0";
     private static final String LLAMA = "us.meta.llama3-2-11b-instruct-v1:0";

@@ -144,6 +144,32 @@ class StreamingTest {
     }
 
     @Test
+    void severalPresetsStreamDeltasNamingTheirPresetThenOneDone() throws Exception {
+        bedrock().next(new Reply(EmulatorReply.answer("A tabby cat on a blanket.", 1000, 8)),
+                new Reply(EmulatorReply.answer("Once upon a time a cat dreamt of fish.", 1000, 12)));
+        HttpResponse<InputStream> response = client.send(new MultipartBody().field("preset", "caption")
+                .field("preset", "story").field("sample", "cat-chelsea")
+                .post(analyses, "Accept", "text/event-stream"), HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(response.statusCode()).isEqualTo(200);
+        List<Event> events = readAll(response);
+
+        assertThat(events.get(events.size() - 1).name()).isEqualTo("done");
+        assertThat(events).filteredOn(event -> event.name().equals("done")).hasSize(1);
+        List<JsonObject> deltas = events.stream().filter(event -> event.name().equals("delta")).map(Event::json)
+                .toList();
+        assertThat(deltas).extracting(delta -> delta.getString("preset")).containsOnly("caption", "story");
+        // The first preset is answered whole before the next one starts.
+        assertThat(deltas.stream().map(delta -> delta.getString("preset")).distinct()).containsExactly("caption", "story");
+        JsonObject done = events.get(events.size() - 1).json();
+        for (String preset : List.of("caption", "story")) {
+            assertThat(deltas.stream().filter(delta -> delta.getString("preset").equals(preset))
+                    .map(delta -> delta.getString("text")).collect(Collectors.joining()))
+                    .isEqualTo(done.getJsonObject("results").getJsonObject(preset).getString("text"));
+        }
+        assertThat(done.getJsonObject("usage").getInteger("outputTokens")).isEqualTo(20);
+    }
+
+    @Test
     void checksFailBeforeTheStreamAsOrdinaryProblems() throws Exception {
         HttpResponse<String> unsupported = client.send(new MultipartBody().field("preset", "caption")
                 .file("image", "notes.png", "plain text".getBytes(StandardCharsets.UTF_8))

@@ -41,7 +41,7 @@ class ConverseRecordEncoderTest {
     @Test
     void aTextRecordHoldsTheImagesThePromptAndTheInferenceConfig() throws Exception {
         byte[] line = encoder.encode(new BatchItem(42, new ModelCall(CLAUDE, List.of(CAT), Optional.of("Be brief."),
-                "Describe it.", Optional.empty(), 300, 0.5f)));
+                "Describe it.", Optional.empty(), 300, 0.5f, false)));
 
         assertThat(new String(line, StandardCharsets.UTF_8)).endsWith("}\n").doesNotContain("\n{");
         JsonNode record = JSON.readTree(line);
@@ -65,7 +65,7 @@ class ConverseRecordEncoderTest {
         JsonNode schema = JSON.readTree("{\"type\":\"object\",\"properties\":{\"category\":{\"type\":\"string\"}}}");
 
         JsonNode input = JSON.readTree(encoder.encode(new BatchItem(7, new ModelCall(CLAUDE, List.of(CAT),
-                Optional.empty(), "Classify it.", Optional.of(schema), 300, 0f)))).get("modelInput");
+                Optional.empty(), "Classify it.", Optional.of(schema), 300, 0f, false)))).get("modelInput");
 
         assertThat(input.has("toolConfig")).isFalse();
         assertThat(input.has("system")).isFalse();
@@ -79,7 +79,7 @@ class ConverseRecordEncoderTest {
         JsonNode schema = JSON.readTree("{\"type\":\"object\",\"properties\":{\"category\":{\"type\":\"string\"}}}");
 
         JsonNode input = JSON.readTree(encoder.encode(new BatchItem(7, new ModelCall(NOVA, List.of(CAT),
-                Optional.empty(), "Classify it.", Optional.of(schema), 300, 0f)))).get("modelInput");
+                Optional.empty(), "Classify it.", Optional.of(schema), 300, 0f, false)))).get("modelInput");
 
         assertThat(input.has("outputConfig")).isFalse();
         assertThat(input.has("toolConfig")).isFalse();
@@ -92,7 +92,7 @@ class ConverseRecordEncoderTest {
                 TestImages.CAT_PNG.length, false);
 
         JsonNode input = JSON.readTree(encoder.encode(new BatchItem(1, new ModelCall(NOVA, List.of(large, large),
-                Optional.empty(), "Describe it.", Optional.empty(), 300, 0f)))).get("modelInput");
+                Optional.empty(), "Describe it.", Optional.empty(), 300, 0f, true)))).get("modelInput");
 
         assertThat(input.at("/messages/0/content").findValues("cachePoint")).isEmpty();
         assertThat(input.at("/messages/0/content").size()).isEqualTo(3);
@@ -103,7 +103,7 @@ class ConverseRecordEncoderTest {
         JsonNode schema = JSON.readTree("{\"type\":\"object\",\"properties\":{\"category\":{\"type\":\"string\"}}}");
 
         JsonNode input = JSON.readTree(encoder.encode(new BatchItem(7, new ModelCall(LLAMA, List.of(CAT),
-                Optional.of("Be brief."), "Classify it.", Optional.of(schema), 300, 0f)))).get("modelInput");
+                Optional.of("Be brief."), "Classify it.", Optional.of(schema), 300, 0f, false)))).get("modelInput");
 
         assertThat(input.has("outputConfig")).isFalse();
         assertThat(input.has("toolConfig")).isFalse();
