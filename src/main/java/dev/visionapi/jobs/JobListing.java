@@ -147,28 +147,38 @@ public class JobListing {
     }
 
     private Uni<Void> next(ListingStore.Listing at, S3Uri prefix) {
+        return fetch(prefix, at.after()).chain(fetched -> listed(at, prefix, fetched));
+    }
+
+    /** The page after {@code after}, or why S3 did not list it; never fails. */
+    private Uni<Fetched> fetch(S3Uri prefix, String after) {
         return Uni.createFrom().deferred(() -> {
             long started = System.nanoTime();
-            return s3.page(prefix, at.after(), PAGE_KEYS).onItemOrFailure().transformToUni((page, failure) -> {
-                if (failure == null) {
-                    return stored(at, prefix, page, System.nanoTime() - started);
-                }
-                return listingFailed(at, failure instanceof ProblemException problem ? problem
-                        : new ProblemException(ProblemType.SOURCE_UNREACHABLE, "S3 could not list " + prefix, null,
-                                failure));
-            });
+            return s3.page(prefix, after, PAGE_KEYS).onItemOrFailure().transform((page, failure) -> new Fetched(page,
+                    failure == null ? null : failure instanceof ProblemException problem ? problem
+                            : new ProblemException(ProblemType.SOURCE_UNREACHABLE, "S3 could not list " + prefix, null,
+                                    failure),
+                    System.nanoTime() - started));
         });
     }
 
-    private Uni<Void> stored(ListingStore.Listing at, S3Uri prefix, S3PrefixListing.Page page, long listedNanos) {
+    private Uni<Void> listed(ListingStore.Listing at, S3Uri prefix, Fetched fetched) {
+        if (fetched.failure() != null) {
+            return listingFailed(at, fetched.failure());
+        }
+        S3PrefixListing.Page page = fetched.page();
         int total = at.total() + page.images().size();
         if (total > maxItems) {
             return fail(at, ProblemType.INVALID_REQUEST, "'source.s3Prefix': %s holds more than %d images, the most "
                     .formatted(prefix, maxItems) + "one job may have (jobs.max-items).");
         }
         if (page.more()) {
-            return store(at, page, null, listedNanos)
-                    .chain(stored -> stored ? next(at.next(page.lastKey(), page.images().size()), prefix)
+            // The next page is listed while this one is stored: a listing takes the longer of the two per page, not
+            // their sum. It is thrown away if this page turns out to be stored by another lister.
+            return Uni.combine().all().unis(store(at, page, null, fetched.nanos()), fetch(prefix, page.lastKey()))
+                    .asTuple()
+                    .chain(both -> both.getItem1()
+                            ? listed(at.next(page.lastKey(), page.images().size()), prefix, both.getItem2())
                             : dropped(at));
         }
         if (total == 0) {
@@ -181,7 +191,7 @@ public class JobListing {
         } catch (ProblemException e) {
             return fail(at, e.type(), e.getMessage());
         }
-        return store(at, page, engine, listedNanos).invoke(stored -> {
+        return store(at, page, engine, fetched.nanos()).invoke(stored -> {
             if (stored) {
                 LOG.infof("Job %s: %d images listed under %s; engine %s.", at.id(), total, prefix, engine.wire());
                 if (engine == Engine.BEDROCK_BATCH) {
@@ -234,6 +244,10 @@ public class JobListing {
     private static Uni<Void> dropped(ListingStore.Listing at) {
         LOG.debugf("Job %s: its listing moved on elsewhere, or it was cancelled; this lister stops.", at.id());
         return Uni.createFrom().voidItem();
+    }
+
+    /** A page as S3 listed it, or the problem it did not list it for; and how long that took. */
+    private record Fetched(S3PrefixListing.Page page, ProblemException failure, long nanos) {
     }
 
     void stop(@Observes ShutdownEvent stopping) {

@@ -179,14 +179,15 @@ class PrefixListingTest {
     void aListingLeftByADeadListerIsResumedWithoutDoubles() {
         storePages();
         List<String> images = pagesImages();
-        UUID id = insertListing(Duration.ofSeconds(-1));
+        UUID id = insertListing(Duration.ofHours(1)); // held until it looks as the dead lister left it
         String firstPageLast = "pages/img-0989.png"; // the 1,000th key: 990 images and their 10 text objects
-        await(database.preparedQuery("""
-                UPDATE jobs SET listing_after = $2, total = 990 WHERE id = $1""").execute(Tuple.of(id, firstPageLast)));
         await(database.preparedQuery("""
                 INSERT INTO job_items (job_id, idx, source)
                 SELECT $1, t.ord - 1, t.source FROM unnest($2::text[]) WITH ORDINALITY AS t(source, ord)""")
                 .execute(Tuple.of(id, images.subList(0, 990).toArray(String[]::new))));
+        await(database.preparedQuery("""
+                UPDATE jobs SET listing_after = $2, total = 990, listing_lease = now() - interval '1 second'
+                WHERE id = $1""").execute(Tuple.of(id, firstPageLast)));
 
         awaitTrue(() -> !job(id.toString()).path("engine").isNull());
         assertThat(job(id.toString()).at("/counts/total").asInt()).isEqualTo(PAGES_IMAGES);
