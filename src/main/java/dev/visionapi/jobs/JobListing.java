@@ -107,7 +107,8 @@ public class JobListing {
         }
         again.set(false);
         int free = CONCURRENT - active.size();
-        Uni<List<ListingStore.Listing>> taken = free <= 0 ? Uni.createFrom().item(List.<ListingStore.Listing>of()) : store.take(free, lease);
+        Uni<List<ListingStore.Listing>> taken = free <= 0 ? Uni.createFrom().item(List.<ListingStore.Listing>of())
+                : store.take(free, lease);
         taken.subscribe().with(listings -> {
             listings.forEach(this::start);
             sweeping.set(false);
@@ -203,7 +204,7 @@ public class JobListing {
         }).chain(stored -> stored ? Uni.createFrom().voidItem() : dropped(at));
     }
 
-    /** Stores the page (the last one when {@code engine} is given); how long S3 and the database took, at debug level. */
+    /** Stores the page (the last one when {@code engine} is given); logs how long S3 and the database took (debug). */
     private Uni<Boolean> store(ListingStore.Listing at, S3PrefixListing.Page page, Engine engine, long listedNanos) {
         return Uni.createFrom().deferred(() -> {
             long started = System.nanoTime();
