@@ -75,7 +75,10 @@ public class JobResource {
                     extension (at most jobs.max-items, 100,000 by default), or a list of images by https URL, S3 URI or \
                     sample ID. The request is checked as POST /v1/analyses checks it (preset or prompt, parameters, \
                     model, allowed sources) before anything is queued; validation errors name JSON paths such as \
-                    'source.images[2]'. Each image is then analysed as POST /v1/analyses would analyse it; an image \
+                    'source.images[2]'. A prefix is listed in the background: the job is answered at once with \
+                    counts.total 0 and engine null; total grows as the prefix is listed, and the engine is chosen \
+                    once it is. A prefix that holds no image or more than jobs.max-items, or whose listing S3 \
+                    refuses, makes the job failed, with its problem. Each image is then analysed as POST /v1/analyses would analyse it; an image \
                     that fails becomes a failed result with its problem, and the job goes on. On the bedrock-batch \
                     engine the images are prepared the same way, written as Converse records under \
                     jobs.batch.staging and run as Bedrock model invocation jobs; records Bedrock fails, or does not \
@@ -85,13 +88,9 @@ public class JobResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = JobResponse.class)))
     @APIResponse(responseCode = "400", description = "Invalid request ('invalid-request'): no or both of preset and "
             + "prompt, unknown preset or sample, missing preset parameter, model not allowed, 'bedrock-batch' on "
-            + "an instance without jobs.batch.staging and jobs.batch.role-arn or with a model without batch support, a prefix with more images than jobs.max-items or none; or a bucket the service may not "
-            + "use ('source-forbidden')")
-    @APIResponse(responseCode = "404", description = "The prefix's bucket does not exist ('source-not-found')")
-    @APIResponse(responseCode = "502", description = "S3 refused or failed the listing ('source-access-denied', "
-            + "'source-unreachable')")
+            + "an instance without jobs.batch.staging and jobs.batch.role-arn or with a model without batch support, a "
+            + "list of more images than jobs.max-items; or a bucket the service may not use ('source-forbidden')")
     @APIResponse(responseCode = "503", description = UNAVAILABLE)
-    @APIResponse(responseCode = "504", description = "S3 did not list the prefix in time ('source-timeout')")
     public Uni<Response> create(@Valid @NotNull JobBody body, @Context RoutingContext routing,
             @Context SecurityContext security) {
         AdmissionFilter.bodyReceived(routing);

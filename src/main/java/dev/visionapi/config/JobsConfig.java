@@ -10,7 +10,7 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "jobs")
 public interface JobsConfig {
 
-    /** Most items (images) one job may have; a larger prefix or list is refused with 400. */
+    /** Most items (images) one job may have; a larger list is refused with 400, a job over a larger prefix fails. */
     @WithDefault("100000")
     int maxItems();
 
@@ -23,6 +23,25 @@ public interface JobsConfig {
 
     /** The Bedrock batch inference engine. */
     Batch batch();
+
+    /** The background listing of jobs' S3 prefixes, which every replica takes part in. */
+    Listing listing();
+
+    /** Listing a job's S3 prefix, one page of keys at a time. */
+    interface Listing {
+
+        /** How often a replica looks for listings to take up: new ones, and those a stopped replica left. */
+        @WithDefault("5S")
+        Duration pollInterval();
+
+        /** How long a listing belongs to its replica after each page; past it, another replica resumes it. */
+        @WithDefault("1M")
+        Duration lease();
+
+        /** Tries in a row that may fail (S3 timeouts, 5xx, throttling) before the job fails; they wait longer each time. */
+        @WithDefault("5")
+        int maxAttempts();
+    }
 
     /** The workers of one replica. */
     interface Workers {

@@ -21,6 +21,7 @@ import dev.visionapi.jobs.batch.BatchJobs;
 import dev.visionapi.problem.ProblemException;
 import dev.visionapi.problem.ProblemType;
 import dev.visionapi.sources.S3PrefixListing;
+import dev.visionapi.sources.S3Uri;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -44,13 +45,14 @@ public class JobService {
     private final ModelCatalog models;
     private final SampleCatalog samples;
     private final S3PrefixListing listing;
+    private final JobListing lister;
     private final ResultLines lines;
     private final ResultsExport export;
     private final int maxItems;
 
     JobService(JobDatabase database, JobStore store, JobWorkers workers, BatchPoller batchPoller,
             BatchStore batchStore, BatchJobs batchJobs, EngineChoice engines, PromptResolver prompts,
-            ModelCatalog models, SampleCatalog samples, S3PrefixListing listing, ResultLines lines,
+            ModelCatalog models, SampleCatalog samples, S3PrefixListing listing, JobListing lister, ResultLines lines,
             ResultsExport export, JobsConfig config) {
         this.database = database;
         this.store = store;
@@ -63,34 +65,38 @@ public class JobService {
         this.models = models;
         this.samples = samples;
         this.listing = listing;
+        this.lister = lister;
         this.lines = lines;
         this.export = export;
         this.maxItems = config.maxItems();
     }
 
-    /** Checks the request, lists its images, and queues one item per image. */
+    /**
+     * Checks the request and queues the job: a list's images as its items, checked each as for an analysis; a prefix
+     * with no item yet, listed in the background ({@link JobListing}).
+     */
     public Uni<Job> create(JobSpec spec, String engine, JobSource source, String owner) {
         database.pool(); // 503 before anything else when there is no database
         prompts.resolve(new AnalysisRequest(List.of(), spec.presetId(), spec.promptText(),
                 Optional.ofNullable(spec.model()), Optional.empty(), Optional.empty(), spec.parameters()));
         ModelProfile model = models.select(Optional.ofNullable(spec.model()).filter(id -> !id.isBlank()));
         spec.output().ifPresent(output -> listing.allowed(output, "output.s3Prefix"));
-        Uni<List<String>> sources = source instanceof JobSource.Prefix prefix
-                ? listing.list(listing.allowed(prefix.s3Prefix(), "source.s3Prefix"), maxItems)
-                : Uni.createFrom().item(() -> sources(((JobSource.Images) source).images()));
-        return sources.chain(items -> {
-            if (items.isEmpty()) {
-                throw new ProblemException(ProblemType.INVALID_REQUEST, "'source': there is no image to analyse "
-                        + "(a prefix's objects count when their keys end in .png, .jpg, .jpeg, .gif, .webp, .bmp, "
-                        + ".tif or .tiff).");
-            }
-            Engine chosen = engines.choose(engine, items.size(), model);
-            UUID id = UUID.randomUUID();
-            // Read back before this replica's workers are nudged: the answer shows the job as it was queued.
-            return store.insert(id, owner, chosen, model.id(), spec, items)
-                    .chain(() -> get(id, owner))
-                    .invoke(chosen == Engine.BEDROCK_BATCH ? batchPoller::nudge : workers::nudge);
-        });
+        if (source instanceof JobSource.Prefix prefix) {
+            S3Uri uri = listing.allowed(prefix.s3Prefix(), "source.s3Prefix");
+            // Only 'auto' depends on the number of images, and it never refuses: an engine that cannot run is a 400 now.
+            engines.choose(engine, 0, model);
+            return lister.queue(spec, engine, uri, model.id(), owner);
+        }
+        List<String> items = sources(((JobSource.Images) source).images());
+        if (items.isEmpty()) {
+            throw new ProblemException(ProblemType.INVALID_REQUEST, "'source': there is no image to analyse.");
+        }
+        Engine chosen = engines.choose(engine, items.size(), model);
+        UUID id = UUID.randomUUID();
+        // Read back before this replica's workers are nudged: the answer shows the job as it was queued.
+        return store.insert(id, owner, chosen, model.id(), spec, items)
+                .chain(() -> get(id, owner))
+                .invoke(chosen == Engine.BEDROCK_BATCH ? batchPoller::nudge : workers::nudge);
     }
 
     public Uni<Job> get(UUID id, String owner) {

@@ -44,7 +44,7 @@ public class JobStore {
     private static final Logger LOG = Logger.getLogger(JobStore.class);
 
     private static final String JOB_COLUMNS = """
-            j.id, j.status, j.engine, j.model, j.request, j.total, j.created_at, j.started_at, j.finished_at,
+            j.id, j.status, j.engine, j.model, j.request, j.total, j.created_at, j.started_at, j.finished_at, j.problem,
             c.succeeded, c.failed, c.input_tokens, c.output_tokens, c.cost
             """;
     // Counts and usage derived from the results, so they are never out of step with them.
@@ -118,12 +118,12 @@ public class JobStore {
     }
 
     /**
-     * Cancels the job unless it has ended: its pending items are not run (those running finish). True when this call
-     * cancelled it.
+     * Cancels the job unless it has ended: its pending items are not run (those running finish), and the rest of its
+     * prefix is not listed (a lister's next page finds it no longer queued). True when this call cancelled it.
      */
     Uni<Boolean> cancel(UUID id, String owner) {
         return timed(pool().withTransaction(connection -> connection.preparedQuery("""
-                UPDATE jobs SET status = 'cancelled', finished_at = now()
+                UPDATE jobs SET status = 'cancelled', finished_at = now(), listing_prefix = NULL, listing_lease = NULL
                 WHERE id = $1 AND owner_key IS NOT DISTINCT FROM $2 AND status IN ('queued', 'running')""")
                 .execute(Tuple.of(id, owner))
                 .chain(updated -> updated.rowCount() == 0 ? Uni.createFrom().item(false)
@@ -272,12 +272,16 @@ public class JobStore {
         int succeeded = row.getLong("succeeded").intValue();
         int failed = row.getLong("failed").intValue();
         BigDecimal cost = row.getBigDecimal("cost");
-        return new Job(row.getUUID("id"), JobStatus.of(row.getString("status")), Engine.of(row.getString("engine")),
-                row.getString("model"), read(row.getJsonObject("request")),
+        String engine = row.getString("engine");
+        JsonObject problem = row.getJsonObject("problem");
+        return new Job(row.getUUID("id"), JobStatus.of(row.getString("status")),
+                engine == null ? null : Engine.of(engine), row.getString("model"), read(row.getJsonObject("request")),
                 new Job.Counts(total, succeeded, failed, total - succeeded - failed),
                 new Job.Usage(row.getLong("input_tokens"), row.getLong("output_tokens"), cost),
                 row.getOffsetDateTime("created_at"), row.getOffsetDateTime("started_at"),
-                row.getOffsetDateTime("finished_at"));
+                row.getOffsetDateTime("finished_at"),
+                problem == null ? null : new Job.Problem(problem.getString("type"), problem.getString("title"),
+                        problem.getInteger("status"), problem.getString("detail")));
     }
 
     private JsonNode node(Row row, String column) {

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,21 +13,25 @@ import dev.visionapi.config.SourcesConfig;
 import dev.visionapi.problem.ProblemException;
 import dev.visionapi.problem.ProblemType;
 import io.smallrye.mutiny.Uni;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
- * The image objects under an S3 prefix of an allowed bucket: every key that ends in an image extension, listed page
- * by page with ListObjectsV2, in S3's (lexicographic) order. A prefix holding more than the limit is refused without
- * listing the rest.
+ * The image objects under an S3 prefix of an allowed bucket: every key that ends in an image extension, listed one
+ * ListObjectsV2 page at a time from a given key on ({@code StartAfter}), in S3's (lexicographic) order. Resuming from a
+ * key, not from a continuation token, lets any replica go on with a listing another one started.
  */
 @ApplicationScoped
 public class S3PrefixListing {
 
-    /** The whole listing's deadline, every page included. */
-    static final Duration DEADLINE = Duration.ofSeconds(60);
+    /** One page's deadline. */
+    static final Duration PAGE_DEADLINE = Duration.ofSeconds(30);
+    /** The extensions that make a key an image, as problems name them. */
+    public static final String EXTENSIONS = ".png, .jpg, .jpeg, .gif, .webp, .bmp, .tif or .tiff";
     private static final Set<String> IMAGE_EXTENSIONS = Set.of("png", "jpg", "jpeg", "gif", "webp", "bmp", "tif",
             "tiff");
 
@@ -38,6 +41,16 @@ public class S3PrefixListing {
     S3PrefixListing(S3AsyncClient client, SourcesConfig sources) {
         this.client = client;
         this.buckets = new S3Buckets(sources);
+    }
+
+    /**
+     * One page of a listing.
+     *
+     * @param images the URIs of the page's image objects, in key order
+     * @param lastKey the page's last key, image or not: where the next page starts; null when the page is empty
+     * @param more whether keys are left after it
+     */
+    public record Page(List<String> images, String lastKey, boolean more) {
     }
 
     /**
@@ -55,26 +68,32 @@ public class S3PrefixListing {
         return parsed;
     }
 
-    /** The image objects' URIs under the prefix; 400 when there are more than {@code max}. */
-    public Uni<List<String>> list(S3Uri prefix, int max) {
-        List<String> keys = new ArrayList<>();
+    /**
+     * Up to {@code maxKeys} keys under the prefix after {@code startAfter} (null: from the first), their images kept.
+     * Fails with the problem {@code /v1/analyses} answers for such an S3 source: {@code source-not-found} (no such
+     * bucket), {@code source-access-denied}, {@code source-unreachable} (5xx, throttling, network) or
+     * {@code source-timeout}.
+     */
+    public Uni<Page> page(S3Uri prefix, String startAfter, int maxKeys) {
         ListObjectsV2Request request = ListObjectsV2Request.builder().bucket(prefix.bucket()).prefix(prefix.key())
+                .startAfter(startAfter).maxKeys(maxKeys)
+                .overrideConfiguration(call -> call.apiCallTimeout(PAGE_DEADLINE))
                 .build();
-        return Uni.createFrom().completionStage(() -> {
-            CompletableFuture<Void> listing = client.listObjectsV2Paginator(request).subscribe(page -> {
-                for (S3Object object : page.contents()) {
-                    if (isImage(object.key())) {
-                        if (keys.size() == max) {
-                            throw new TooMany(max);
+        return Uni.createFrom().completionStage(() -> client.listObjectsV2(request))
+                .ifNoItem().after(PAGE_DEADLINE.plusSeconds(1)).failWith(() -> timedOut(prefix))
+                .onFailure().transform(failure -> problem(prefix, failure))
+                .map(response -> {
+                    List<String> images = new ArrayList<>();
+                    String last = null;
+                    for (S3Object object : response.contents()) {
+                        last = object.key();
+                        if (isImage(object.key())) {
+                            images.add("s3://" + prefix.bucket() + "/" + object.key());
                         }
-                        keys.add("s3://" + prefix.bucket() + "/" + object.key());
                     }
-                }
-            });
-            return listing.thenApply(done -> List.copyOf(keys));
-        }).ifNoItem().after(DEADLINE).failWith(() -> new ProblemException(ProblemType.SOURCE_TIMEOUT,
-                "S3 did not list " + prefix + " within " + DEADLINE.toSeconds() + " s"))
-                .onFailure().transform(failure -> problem(prefix, failure));
+                    return new Page(List.copyOf(images), last, Boolean.TRUE.equals(response.isTruncated())
+                            && last != null);
+                });
     }
 
     private static boolean wholeBucket(String uri) {
@@ -92,14 +111,11 @@ public class S3PrefixListing {
         while (error instanceof CompletionException && error.getCause() != null) {
             error = error.getCause();
         }
-        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
-            if (cause instanceof TooMany tooMany) {
-                return new ProblemException(ProblemType.INVALID_REQUEST, "'source.s3Prefix': " + prefix
-                        + " holds more than " + tooMany.max + " images, the most one job may have (jobs.max-items).");
-            }
-            if (cause instanceof ProblemException problem) {
-                return problem;
-            }
+        if (error instanceof ProblemException problem) {
+            return problem;
+        }
+        if (error instanceof ApiCallTimeoutException || error instanceof ApiCallAttemptTimeoutException) {
+            return timedOut(prefix);
         }
         if (error instanceof S3Exception s3) {
             return switch (s3.statusCode()) {
@@ -114,14 +130,8 @@ public class S3PrefixListing {
         return new ProblemException(ProblemType.SOURCE_UNREACHABLE, "S3 could not list " + prefix, null, error);
     }
 
-    /** More image objects than a job may have: ends the listing. */
-    private static final class TooMany extends RuntimeException {
-
-        final int max;
-
-        TooMany(int max) {
-            super(null, null, false, false);
-            this.max = max;
-        }
+    private static ProblemException timedOut(S3Uri prefix) {
+        return new ProblemException(ProblemType.SOURCE_TIMEOUT,
+                "S3 did not list a page of " + prefix + " within " + PAGE_DEADLINE.toSeconds() + " s");
     }
 }

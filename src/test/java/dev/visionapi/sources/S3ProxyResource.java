@@ -28,6 +28,8 @@ import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
@@ -52,6 +54,8 @@ public class S3ProxyResource implements QuarkusTestResourceLifecycleManager {
     static final String CHANGING_AFTER_RANGE_KEY = "changes-after-range.jpg";
     /** A key whose HeadObject fails inside S3Proxy: it answers 500. */
     static final String FAILING_KEY = "fails.png";
+    /** A prefix whose listings (ListObjectsV2) fail inside S3Proxy: it answers 500. */
+    public static final String FAILING_PREFIX = "fails-listing/";
 
     private static final ObservedBlobStore STORE = new ObservedBlobStore(BlobStores.create("transient", new Properties()));
 
@@ -65,6 +69,11 @@ public class S3ProxyResource implements QuarkusTestResourceLifecycleManager {
     /** The Range of each GetObject request S3Proxy has received for the object, in order; "" for none. */
     public static List<String> ranges(String bucket, String key) {
         return List.copyOf(STORE.ranges.getOrDefault(bucket + "/" + key, new CopyOnWriteArrayList<>()));
+    }
+
+    /** ListObjectsV2 requests S3Proxy has received for the bucket and prefix. */
+    public static int listings(String bucket, String prefix) {
+        return STORE.listings.getOrDefault(bucket + "/" + prefix, new AtomicInteger()).get();
     }
 
     /** HeadObject requests S3Proxy has received for the object. */
@@ -142,7 +151,8 @@ public class S3ProxyResource implements QuarkusTestResourceLifecycleManager {
     }
 
     /**
-     * Counts the requests per object, holds HeadObject of {@link #STALLING_KEY} until released, fails it for
+     * Counts the requests per object (and the listings per prefix), fails the listings of {@link #FAILING_PREFIX},
+     * holds HeadObject of {@link #STALLING_KEY} until released, fails it for
      * {@link #FAILING_KEY}, and replaces {@link #CHANGING_KEY} behind each HeadObject and
      * {@link #CHANGING_AFTER_RANGE_KEY} behind each ranged GetObject.
      */
@@ -150,11 +160,23 @@ public class S3ProxyResource implements QuarkusTestResourceLifecycleManager {
 
         final Map<String, AtomicInteger> gets = new ConcurrentHashMap<>();
         final Map<String, AtomicInteger> heads = new ConcurrentHashMap<>();
+        final Map<String, AtomicInteger> listings = new ConcurrentHashMap<>();
         final Map<String, List<String>> ranges = new ConcurrentHashMap<>();
         final CountDownLatch release = new CountDownLatch(1);
 
         ObservedBlobStore(BlobStore delegate) {
             super(delegate);
+        }
+
+        @Override
+        public ListObjectsV2Response list(ListObjectsV2Request request) {
+            String prefix = request.prefix() == null ? "" : request.prefix();
+            listings.computeIfAbsent(request.bucket() + "/" + prefix, k -> new AtomicInteger()).incrementAndGet();
+            if (prefix.startsWith(FAILING_PREFIX)) {
+                throw S3Exception.builder().statusCode(500).awsErrorDetails(AwsErrorDetails.builder()
+                        .errorCode("InternalError").errorMessage("The store fails").build()).build();
+            }
+            return super.list(request);
         }
 
         @Override
