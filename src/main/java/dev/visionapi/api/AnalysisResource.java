@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.BeanParam;
@@ -66,6 +67,7 @@ import io.vertx.ext.web.RoutingContext;
 
 @Path("/v1/analyses")
 @RolesAllowed(ApiKeys.ROLE)
+@WithinBudget
 @Tag(name = ApiDocument.ANALYSES)
 @SecurityRequirement(name = ApiDocument.BEARER)
 @SecurityRequirement(name = ApiDocument.API_KEY_HEADER)
@@ -96,6 +98,8 @@ public class AnalysisResource {
     private final S3ImageReader s3;
     private final SourceMetrics sourceMetrics;
     private final Duration fetchDeadline;
+    @Inject
+    AnalysisUsage usage;
 
     AnalysisResource(AnalysisService analyses, SampleCatalog samples, ObjectMapper json, AnalysisTelemetry telemetry,
             ImagesConfig images, UrlImageFetcher urls, S3ImageReader s3, SourceMetrics sourceMetrics,
@@ -162,6 +166,7 @@ public class AnalysisResource {
             + "or is smaller than any complete image of its declared size ('unreadable-image')")
     @APIResponse(responseCode = "429", description = "This API key has used up its request rate, or this client "
             + "address has sent too many wrong keys or has as many analyses under way as it may ('rate-limited'); "
+            + "or the key's monthly budget is used up ('budget-exceeded', until the next month begins, UTC); "
             + "see Retry-After")
     @APIResponse(responseCode = "502", description = "Bedrock failed in a way the client cannot fix "
             + "('bedrock-access-denied', 'model-unavailable', 'bedrock-failed', 'model-output-invalid'), or an image "
@@ -205,7 +210,8 @@ public class AnalysisResource {
                         telemetry.failed(requestId, keyName(security), summary, failure, started);
                     }
                 })
-                .map(AnalysisResponse::from);
+                .map(AnalysisResponse::from)
+                .invoke(response -> usage.record(security, response));
     }
 
     @POST
@@ -258,13 +264,18 @@ public class AnalysisResource {
                 })
                 .onFailure().invoke(failure -> telemetry.failed(requestId, keyName(security), summary, failure, started))
                 .map(event -> event instanceof AnalysisEvent.Done done
-                        ? sseEvent(sse, "done", AnalysisResponse.from(done.analysis()))
+                        ? sseEvent(sse, "done", recorded(security, AnalysisResponse.from(done.analysis())))
                         : sseEvent(sse, "delta", new TextDelta(((AnalysisEvent.Delta) event).text())))
                 .onFailure().recoverWithItem(failure -> {
                     ProblemException problem = ProblemMappers.asProblem(failure);
                     return sseEvent(sse, "error", Problem.of(problem.type(), problem.getMessage(),
                             ProblemMappers.instance(uri)));
                 });
+    }
+
+    private AnalysisResponse recorded(SecurityContext security, AnalysisResponse response) {
+        usage.record(security, response);
+        return response;
     }
 
     /** The data of a {@code delta} event. */

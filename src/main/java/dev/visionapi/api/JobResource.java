@@ -88,10 +88,14 @@ public class JobResource {
             + "an instance without jobs.batch.staging and jobs.batch.role-arn or with a model without batch support, a prefix with more images than jobs.max-items or none; or a bucket the service may not "
             + "use ('source-forbidden')")
     @APIResponse(responseCode = "404", description = "The prefix's bucket does not exist ('source-not-found')")
+    @APIResponse(responseCode = "429", description = "This API key has used up its request rate, or this client "
+            + "address has sent too many wrong keys ('rate-limited'); or the key's monthly budget is used up "
+            + "('budget-exceeded', until the next month begins, UTC; jobs created before go on); see Retry-After")
     @APIResponse(responseCode = "502", description = "S3 refused or failed the listing ('source-access-denied', "
             + "'source-unreachable')")
     @APIResponse(responseCode = "503", description = UNAVAILABLE)
     @APIResponse(responseCode = "504", description = "S3 did not list the prefix in time ('source-timeout')")
+    @WithinBudget
     public Uni<Response> create(@Valid @NotNull JobBody body, @Context RoutingContext routing,
             @Context SecurityContext security) {
         AdmissionFilter.bodyReceived(routing);
