@@ -82,8 +82,8 @@ final class DatabaseUsageStore implements UsageStore {
 
     @Override
     public Uni<List<UsageRow>> rows(String keyName, LocalDate from, LocalDate to) {
-        return timed(pool.preparedQuery("SELECT " + COLUMNS + """
-                 FROM api_key_usage WHERE key_name = $1 AND day BETWEEN $2 AND $3 ORDER BY day, model""")
+        return timed(pool.preparedQuery("SELECT " + COLUMNS
+                + " FROM api_key_usage WHERE key_name = $1 AND day BETWEEN $2 AND $3 ORDER BY day, model")
                 .execute(Tuple.of(keyName, from, to)))
                 .map(rows -> {
                     List<UsageRow> found = new ArrayList<>(rows.size());

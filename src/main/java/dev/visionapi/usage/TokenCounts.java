@@ -43,7 +43,10 @@ public record TokenCounts(long inputTokens, long outputTokens, Long cacheReadInp
 
     /** A sum of counts some of which may never have been reported: null only when neither was. */
     static Long sum(Long a, Long b) {
-        return a == null ? b : b == null ? a : a + b;
+        if (a == null || b == null) {
+            return a == null ? b : a;
+        }
+        return Long.valueOf(a + b);
     }
 
     private static long orZero(Integer count) {
