@@ -145,9 +145,21 @@ class ArchitectureTest {
                 .should().dependOnClassesThat(resideInAPackage("dev.visionapi..")
                         .and(not(resideInAnyPackage("dev.visionapi.jobs..", "dev.visionapi.analysis..",
                                 "dev.visionapi.sources..", "dev.visionapi.bedrock..", "dev.visionapi.image..",
-                                "dev.visionapi.aws..", "dev.visionapi.problem..", "dev.visionapi.config.."))))
-                .as("jobs depend on no package of the service but analysis, sources, bedrock, image, aws, problem "
-                        + "and config"));
+                                "dev.visionapi.aws..", "dev.visionapi.problem..", "dev.visionapi.config..",
+                                "dev.visionapi.usage.."))))
+                .as("jobs depend on no package of the service but analysis, sources, bedrock, image, aws, problem, "
+                        + "config and usage"));
+    }
+
+    @Test
+    void usageIsALedgerBelowApiAndJobs() {
+        check(noClasses()
+                .that().resideInAPackage("dev.visionapi.usage..")
+                .should().dependOnClassesThat(resideInAPackage("dev.visionapi..")
+                        .and(not(resideInAnyPackage("dev.visionapi.usage..", "dev.visionapi.problem..",
+                                "dev.visionapi.config.."))))
+                .as("usage (the usage ledger, recorded by api and jobs) depends on no package of the service but "
+                        + "problem and config"));
     }
 
     @Test

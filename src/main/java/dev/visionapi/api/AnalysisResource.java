@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.BeanParam;
@@ -69,6 +70,7 @@ import io.vertx.ext.web.RoutingContext;
 
 @Path("/v1/analyses")
 @RolesAllowed(ApiKeys.ROLE)
+@WithinBudget
 @Tag(name = ApiDocument.ANALYSES)
 @SecurityRequirement(name = ApiDocument.BEARER)
 @SecurityRequirement(name = ApiDocument.API_KEY_HEADER)
@@ -99,6 +101,8 @@ public class AnalysisResource {
     private final S3ImageReader s3;
     private final SourceMetrics sourceMetrics;
     private final Duration fetchDeadline;
+    @Inject
+    AnalysisUsage usage;
 
     AnalysisResource(AnalysisService analyses, SampleCatalog samples, ObjectMapper json, AnalysisTelemetry telemetry,
             ImagesConfig images, UrlImageFetcher urls, S3ImageReader s3, SourceMetrics sourceMetrics,
@@ -165,6 +169,7 @@ public class AnalysisResource {
             + "or is smaller than any complete image of its declared size ('unreadable-image')")
     @APIResponse(responseCode = "429", description = "This API key has used up its request rate, or this client "
             + "address has sent too many wrong keys or has as many analyses under way as it may ('rate-limited'); "
+            + "or the key's monthly budget is used up ('budget-exceeded', until the next month begins, UTC); "
             + "see Retry-After")
     @APIResponse(responseCode = "502", description = "Bedrock failed in a way the client cannot fix "
             + "('bedrock-access-denied', 'model-unavailable', 'bedrock-failed', 'model-output-invalid'), or an image "
@@ -204,9 +209,11 @@ public class AnalysisResource {
                 ? analyses.analyseAll(request, clientOf(routing, security))
                         .invoke(all -> reportEach(requestId, security, summary, all, started))
                         .map(all -> AnalysisResponse.from(all, routing.request().path()))
+                        .invoke(answered -> usage.record(security, answered))
                 : analyses.analyse(request, clientOf(routing, security))
                         .invoke(analysis -> report(requestId, security, analysis, started))
-                        .map(AnalysisResponse::from);
+                        .map(AnalysisResponse::from)
+                        .invoke(answered -> usage.record(security, answered));
         return response.onFailure().invoke(failure -> telemetry.failed(requestId, keyName(security), summary, failure,
                 started));
     }
@@ -284,7 +291,7 @@ public class AnalysisResource {
                     }
                 })
                 .onFailure().invoke(failure -> telemetry.failed(requestId, keyName(security), summary, failure, started))
-                .map(event -> sseEvent(sse, event, instance))
+                .map(event -> sseEvent(sse, event, instance, security))
                 .onFailure().recoverWithItem(failure -> {
                     ProblemException problem = ProblemMappers.asProblem(failure);
                     return sseEvent(sse, "error", Problem.of(problem.type(), problem.getMessage(),
@@ -292,17 +299,23 @@ public class AnalysisResource {
                 });
     }
 
+    private AnalysisResponse recorded(SecurityContext security, AnalysisResponse response) {
+        usage.record(security, response);
+        return response;
+    }
+
     /** The data of a {@code delta} event; {@code preset} only when the request named several. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record TextDelta(String preset, String text) {
     }
 
-    private OutboundSseEvent sseEvent(Sse sse, AnalysisEvent event, String instance) {
+    /** The event as SSE; the {@code done} event's usage is recorded for the key. */
+    private OutboundSseEvent sseEvent(Sse sse, AnalysisEvent event, String instance, SecurityContext security) {
         if (event instanceof AnalysisEvent.Done done) {
-            return sseEvent(sse, "done", AnalysisResponse.from(done.analysis()));
+            return sseEvent(sse, "done", recorded(security, AnalysisResponse.from(done.analysis())));
         }
         if (event instanceof AnalysisEvent.AllDone done) {
-            return sseEvent(sse, "done", AnalysisResponse.from(done.analyses(), instance));
+            return sseEvent(sse, "done", recorded(security, AnalysisResponse.from(done.analyses(), instance)));
         }
         AnalysisEvent.Delta delta = (AnalysisEvent.Delta) event;
         return sseEvent(sse, "delta", new TextDelta(delta.presetId(), delta.text()));

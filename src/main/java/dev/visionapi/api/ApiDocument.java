@@ -24,6 +24,7 @@ public class ApiDocument implements OASFilter {
     static final String PRESETS = "Presets";
     static final String SAMPLES = "Samples";
     static final String JOBS = "Jobs";
+    static final String USAGE = "Usage";
 
     /** Security scheme names, as the resources' requirements name them. */
     static final String BEARER = "bearerKey";
@@ -49,7 +50,8 @@ public class ApiDocument implements OASFilter {
                 tag(MODELS, "The vision models a request may name"),
                 tag(PRESETS, "Ready-made tasks with their prompts and answer schemas"),
                 tag(SAMPLES, "Built-in images to try the API without uploading one"),
-                tag(JOBS, "Analyse many images in the background: a whole S3 prefix or a list")));
+                tag(JOBS, "Analyse many images in the background: a whole S3 prefix or a list"),
+                tag(USAGE, "Tokens and estimated cost per API key, day and model; monthly budgets")));
         if (openAPI.getComponents() == null) {
             openAPI.components(OASFactory.createComponents());
         }

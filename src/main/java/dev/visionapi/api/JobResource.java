@@ -90,7 +90,11 @@ public class JobResource {
             + "prompt, unknown preset or sample, missing preset parameter, model not allowed, 'bedrock-batch' on "
             + "an instance without jobs.batch.staging and jobs.batch.role-arn or with a model without batch support, a "
             + "list of more images than jobs.max-items; or a bucket the service may not use ('source-forbidden')")
+    @APIResponse(responseCode = "429", description = "This API key has used up its request rate, or this client "
+            + "address has sent too many wrong keys ('rate-limited'); or the key's monthly budget is used up "
+            + "('budget-exceeded', until the next month begins, UTC; jobs created before go on); see Retry-After")
     @APIResponse(responseCode = "503", description = UNAVAILABLE)
+    @WithinBudget
     public Uni<Response> create(@Valid @NotNull JobBody body, @Context RoutingContext routing,
             @Context SecurityContext security) {
         AdmissionFilter.bodyReceived(routing);

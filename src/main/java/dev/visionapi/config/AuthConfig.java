@@ -9,7 +9,8 @@ import io.smallrye.config.WithDefault;
 
 /**
  * Optional API keys for {@code /v1/**} (enforced by {@code dev.visionapi.security}); without keys the API is open.
- * Health and the web page stay open. Each key is known by its name, the first 8 hex digits of its SHA-256.
+ * Health and the web page stay open. Each key is known by its name: the key file's, else the first 8 hex digits of its
+ * SHA-256.
  */
 @ConfigMapping(prefix = "auth")
 public interface AuthConfig {
@@ -17,7 +18,10 @@ public interface AuthConfig {
     /** Accepted keys, comma-separated (env {@code AUTH_API_KEYS}, e.g. from a Kubernetes Secret). */
     Optional<List<String>> apiKeys();
 
-    /** A file with one accepted key per line (blank lines and lines starting with # are skipped). */
+    /**
+     * A file with one accepted key per line (blank lines and lines starting with # are skipped): a bare key, or
+     * {@code name:key}, or {@code name:key:budget} with a monthly budget in USD; keys in the file contain no ':'.
+     */
     Optional<Path> apiKeysFile();
 
     /** Whether {@code /q/metrics} stays open when keys are configured; false puts it behind the keys too. */

@@ -8,12 +8,15 @@ import java.util.List;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.visionapi.jobs.batch.BatchInputFile;
+import dev.visionapi.usage.TokenCounts;
+import dev.visionapi.usage.UsageLedger;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -31,6 +34,8 @@ class BatchStore {
 
     private final JobDatabase database;
     private final ObjectMapper json;
+    @Inject
+    UsageLedger usage;
 
     BatchStore(JobDatabase database, ObjectMapper json) {
         this.database = database;
@@ -83,7 +88,7 @@ class BatchStore {
 
     /**
      * Stores results of items not finished yet (pending, or of a cancelled job), at most one per item, and marks those
-     * items done.
+     * items done. The usage of the results stored by this call is recorded under the job's owner.
      */
     Uni<Void> store(UUID jobId, List<JobResult> results) {
         int size = results.size();
@@ -111,10 +116,15 @@ class BatchStore {
                     SELECT $1, g.idx, g.status, g.text, g.data::jsonb, g.usage::jsonb, g.problem::jsonb
                     FROM given g JOIN job_items i ON i.job_id = $1 AND i.idx = g.idx
                     WHERE i.status IN ('pending', 'cancelled')
-                    ON CONFLICT (job_id, idx) DO NOTHING)
-                UPDATE job_items SET status = 'done'
-                WHERE job_id = $1 AND idx IN (SELECT idx FROM given) AND status IN ('pending', 'cancelled')""")
+                    ON CONFLICT (job_id, idx) DO NOTHING
+                    RETURNING usage),
+                done AS (
+                    UPDATE job_items SET status = 'done'
+                    WHERE job_id = $1 AND idx IN (SELECT idx FROM given) AND status IN ('pending', 'cancelled'))
+                SELECT j.owner_key, j.model, s.usage FROM stored s JOIN jobs j ON j.id = $1 WHERE s.usage IS NOT NULL""")
                 .execute(Tuple.tuple(Arrays.asList(jobId, indexes, statuses, texts, data, usages, problems))))
+                .invoke(stored -> stored.forEach(row -> usage.record(row.getString("owner_key"), row.getString("model"),
+                        TokenCounts.of(node(row.getValue("usage"))))))
                 .replaceWithVoid();
     }
 
@@ -242,6 +252,14 @@ class BatchStore {
             return json.readValue(row.getJsonObject("request").encode(), JobSpec.class);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("A job's stored request cannot be read", e);
+        }
+    }
+
+    private JsonNode node(Object value) {
+        try {
+            return json.readTree(value.toString());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("A stored result's usage holds no JSON", e);
         }
     }
 

@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
@@ -21,6 +22,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.visionapi.problem.ProblemException;
 import dev.visionapi.problem.ProblemType;
+import dev.visionapi.usage.TokenCounts;
+import dev.visionapi.usage.UsageLedger;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
@@ -59,6 +62,8 @@ public class JobStore {
 
     private final JobDatabase database;
     private final ObjectMapper json;
+    @Inject
+    UsageLedger usage;
 
     JobStore(JobDatabase database, ObjectMapper json) {
         this.database = database;
@@ -184,16 +189,28 @@ public class JobStore {
                 })));
     }
 
-    /** Stores the item's result (once: a result already there stays) and marks the item done. */
+    /**
+     * Stores the item's result (once: a result already there stays) and marks the item done. A result stored by this
+     * call has its usage recorded under the job's owner.
+     */
     Uni<Void> finish(ClaimedItem item, JobResult result) {
         return timed(pool().preparedQuery("""
                 WITH stored AS (
                     INSERT INTO job_results (job_id, idx, status, text, data, usage, problem)
                     VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7::jsonb)
-                    ON CONFLICT (job_id, idx) DO NOTHING)
-                UPDATE job_items SET status = 'done', lease_until = NULL WHERE job_id = $1 AND idx = $2""")
+                    ON CONFLICT (job_id, idx) DO NOTHING
+                    RETURNING job_id),
+                done AS (
+                    UPDATE job_items SET status = 'done', lease_until = NULL WHERE job_id = $1 AND idx = $2)
+                SELECT j.owner_key FROM jobs j JOIN stored s ON s.job_id = j.id""")
                 .execute(Tuple.tuple(Arrays.asList(item.jobId(), item.index(), result.status(), result.text(),
                         nullableJson(result.data()), nullableJson(result.usage()), nullableJson(result.problem())))))
+                .invoke(stored -> {
+                    if (stored.size() > 0 && result.usage() != null) {
+                        usage.record(stored.iterator().next().getString("owner_key"), item.model(),
+                                TokenCounts.of(result.usage()));
+                    }
+                })
                 .replaceWithVoid();
     }
 

@@ -32,7 +32,10 @@ public enum ProblemType {
     BEDROCK_TIMEOUT("bedrock-timeout", 504, "Bedrock did not answer in time"),
     SOURCE_TIMEOUT("source-timeout", 504, "Image source did not answer in time"),
     JOBS_UNAVAILABLE("jobs-unavailable", 503, "Jobs are not available"),
-    JOB_NOT_FOUND("job-not-found", 404, "Job not found");
+    JOB_NOT_FOUND("job-not-found", 404, "Job not found"),
+    // usage31: usage and budgets per API key (issue 31)
+    BUDGET_EXCEEDED("budget-exceeded", 429, "Monthly budget exceeded"),
+    USAGE_UNAVAILABLE("usage-unavailable", 503, "Usage is not available");
 
     private static final String TYPE_PREFIX = "urn:visionapi:problem:";
 

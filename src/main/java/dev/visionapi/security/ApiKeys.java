@@ -2,16 +2,18 @@ package dev.visionapi.security;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -22,9 +24,10 @@ import dev.visionapi.config.AuthConfig;
 import io.quarkus.runtime.Startup;
 
 /**
- * The configured API keys, kept as SHA-256 digests only, each with its name: the first 8 hex digits of its digest (a
- * name that can be logged and shown, never the key). Without keys the API is open. Read at start-up, so that an
- * unreadable key file stops the service instead of its first request.
+ * The configured API keys, kept as SHA-256 digests only, each with its name (a name that can be logged and shown, never
+ * the key): the one given in the key file ({@code name:key} or {@code name:key:budget}, see {@link KeyFile}), else the
+ * first 8 hex digits of its digest. A key of the file may carry a monthly budget in USD. Without keys the API is open.
+ * Read at start-up, so that an unreadable or malformed key file stops the service instead of its first request.
  */
 @Startup
 @ApplicationScoped
@@ -37,36 +40,62 @@ public class ApiKeys {
     private static final int NAME_HEX_DIGITS = 8;
 
     private final List<KnownKey> keys;
+    private final Map<String, BigDecimal> budgets;
 
-    /** One accepted key: its digest and its name. */
-    private record KnownKey(byte[] digest, String name) {
+    /** One accepted key: its digest, its name and its monthly budget (null: none). */
+    private record KnownKey(byte[] digest, String name, BigDecimal budgetUsd) {
     }
 
     @Inject
     ApiKeys(AuthConfig config) {
-        this(Stream.concat(config.apiKeys().orElse(List.of()).stream(),
-                config.apiKeysFile().map(file -> {
-                    try {
-                        return Files.readAllLines(file).stream().filter(line -> !line.strip().startsWith("#"));
-                    } catch (IOException e) {
-                        throw new UncheckedIOException("API key file " + file + " cannot be read", e);
-                    }
-                }).orElse(Stream.empty())).toList());
+        this(config.apiKeys().orElse(List.of()), config.apiKeysFile().map(file -> {
+            try {
+                return KeyFile.parse(file, Files.readAllLines(file));
+            } catch (IOException e) {
+                throw new UncheckedIOException("API key file " + file + " cannot be read", e);
+            }
+        }).orElse(List.of()));
     }
 
     ApiKeys(List<String> configured) {
+        this(configured, List.of());
+    }
+
+    /** The keys of {@code auth.api-keys} (bare keys) and those of the key file. */
+    ApiKeys(List<String> listed, List<KeyFile.Entry> fromFile) {
         Map<String, KnownKey> byName = new LinkedHashMap<>();
-        configured.stream().map(String::strip).filter(key -> !key.isEmpty()).map(ApiKeys::digest).forEach(digest -> {
-            KnownKey key = new KnownKey(digest, HexFormat.of().formatHex(digest, 0, NAME_HEX_DIGITS / 2));
-            KnownKey earlier = byName.putIfAbsent(key.name(), key);
-            if (earlier != null && !MessageDigest.isEqual(earlier.digest(), digest)) {
-                // Names identify keys in logs and rate limits: two keys under one name would share both.
-                throw new IllegalStateException("Two API keys have the name " + key.name() + "; replace one of them");
-            }
-        });
+        Map<String, String> nameByDigest = new HashMap<>();
+        listed.stream().map(String::strip).filter(key -> !key.isEmpty())
+                .forEach(key -> add(byName, nameByDigest, digest(key), null, null, null));
+        fromFile.forEach(entry -> add(byName, nameByDigest, digest(entry.key()), entry.name(), entry.budgetUsd(),
+                "line " + entry.line() + " of the API key file"));
         keys = List.copyOf(byName.values());
+        Map<String, BigDecimal> budgeted = new HashMap<>();
+        keys.stream().filter(key -> key.budgetUsd() != null).forEach(key -> budgeted.put(key.name(), key.budgetUsd()));
+        budgets = Map.copyOf(budgeted);
         LOG.infof("API keys %s", keys.isEmpty() ? "not configured: /v1 is open"
-                : "required for /v1 (" + keys.size() + " keys: " + String.join(", ", byName.keySet()) + ")");
+                : "required for /v1 (" + keys.size() + " keys: " + String.join(", ", byName.keySet()) + "; "
+                        + budgets.size() + " with a monthly budget)");
+    }
+
+    /** Adds a key under its name (its digest's first hex digits when none is given); {@code where} names its line. */
+    private static void add(Map<String, KnownKey> byName, Map<String, String> nameByDigest, byte[] digest, String name,
+            BigDecimal budget, String where) {
+        String hex = HexFormat.of().formatHex(digest);
+        KnownKey key = new KnownKey(digest, name != null ? name : hex.substring(0, NAME_HEX_DIGITS), budget);
+        String at = where == null ? "" : " (" + where + ")";
+        String earlierName = nameByDigest.get(hex);
+        if (earlierName != null && !earlierName.equals(key.name())) {
+            throw new IllegalStateException("One API key is listed under two names, " + earlierName + " and "
+                    + key.name() + at + "; keep one");
+        }
+        KnownKey earlier = byName.putIfAbsent(key.name(), key);
+        if (earlier != null && (!MessageDigest.isEqual(earlier.digest(), digest)
+                || !Objects.equals(earlier.budgetUsd(), budget))) {
+            // Names identify keys in logs, rate limits, usage and budgets: two keys under one name would share them.
+            throw new IllegalStateException("Two API keys have the name " + key.name() + at + "; replace one of them");
+        }
+        nameByDigest.put(hex, key.name());
     }
 
     public boolean configured() {
@@ -86,6 +115,11 @@ public class ApiKeys {
             }
         }
         return Optional.ofNullable(match);
+    }
+
+    /** The monthly budget in USD of the key with this name, if it has one. */
+    public Optional<BigDecimal> budgetOf(String name) {
+        return Optional.ofNullable(budgets.get(name));
     }
 
     private static byte[] digest(String key) {

@@ -97,7 +97,7 @@ class OpenApiDocumentTest {
             });
         }));
         assertThat(ids).containsExactlyInAnyOrder("analyse", "listModels", "listPresets", "getPreset", "listSamples",
-                "getSample", "createJob", "listJobs", "getJob", "getJobResults", "cancelJob");
+                "getSample", "createJob", "listJobs", "getJob", "getJobResults", "cancelJob", "getUsage");
         assertThat(document.at("/paths/~1v1~1analyses/post/responses/403/description").asText())
                 .contains("cross-site-request");
         assertThat(document.at("/paths/~1v1~1analyses/post/responses/503/description").asText())
@@ -119,7 +119,7 @@ class OpenApiDocumentTest {
         JsonNode document = document();
         assertThat(document.at("/servers/0/url").asText()).isEqualTo("/");
         assertThat(document.at("/info/contact/name").asText()).isNotBlank();
-        assertThat(document.path("tags")).hasSize(5)
+        assertThat(document.path("tags")).hasSize(6)
                 .allSatisfy(tag -> assertThat(tag.path("description").asText()).isNotBlank());
     }
 
