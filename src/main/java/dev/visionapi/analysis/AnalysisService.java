@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,6 +16,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.visionapi.problem.ProblemException;
 import dev.visionapi.problem.ProblemType;
+import dev.visionapi.cache.CacheDirectives;
+import dev.visionapi.cache.ResultCache;
 import dev.visionapi.bedrock.BedrockConverseClient;
 import dev.visionapi.bedrock.ModelCall;
 import dev.visionapi.bedrock.ModelAnswer;
@@ -44,10 +47,12 @@ public class AnalysisService {
     private final StructuredAnswer structure;
     private final ImagesConfig limits;
     private final PreparationPool preparation;
+    private final ResultCache cache;
 
     AnalysisService(PromptResolver prompts, ModelCatalog models, ImagePreparer preparer,
             BedrockConverseClient bedrock, StructuredAnswer structure, ImagesConfig limits,
-            PreparationPool preparation) {
+            PreparationPool preparation, ResultCache cache) {
+        this.cache = cache;
         this.structure = structure;
         this.prompts = prompts;
         this.models = models;
@@ -63,6 +68,11 @@ public class AnalysisService {
      * that they do not hold up the small ones queued behind them, then asks the model without blocking.
      */
     public Uni<Analysis> analyse(AnalysisRequest request, String client) {
+        return analyse(request, client, CacheDirectives.NONE);
+    }
+
+    /** As {@link #analyse(AnalysisRequest, String)}, with the result cache used as {@code directives} ask. */
+    public Uni<Analysis> analyse(AnalysisRequest request, String client, CacheDirectives directives) {
         // Handed over, not captured: the pipeline stays reachable while the model answers, the uploads need not.
         Supplier<AnalysisRequest> received = handOver(request);
         return unlessCancelled(() -> check(received.get()))
@@ -73,7 +83,7 @@ public class AnalysisService {
                             ? Uni.createFrom().completionStage(() -> finishLater(handed.get(), client))
                             : unlessCancelled(() -> finish(handed.get(), client));
                 })
-                .chain(this::answer);
+                .chain(prepared -> answer(prepared, directives));
     }
 
     /**
@@ -179,25 +189,56 @@ public class AnalysisService {
      * it comes as a single {@code Done}, without deltas.
      */
     public Multi<AnalysisEvent> stream(PreparedAnalysis prepared) {
-        if (prepared.structured()) {
-            return answer(prepared).map(AnalysisEvent.Done::new).onItem().castTo(AnalysisEvent.class).toMulti();
-        }
-        return bedrock.converseStream(prepared.call()).map(event -> event instanceof ModelStreamEvent.Completed done
-                ? new AnalysisEvent.Done(prepared.complete(done.answer()))
-                : new AnalysisEvent.Delta(((ModelStreamEvent.TextDelta) event).text()));
+        return stream(prepared, CacheDirectives.NONE);
     }
 
-    private Uni<Analysis> answer(PreparedAnalysis prepared) {
+    /**
+     * As {@link #stream(PreparedAnalysis)}, with the result cache used as {@code directives} ask: a hit is its whole
+     * text as one delta, then the analysis.
+     */
+    public Multi<AnalysisEvent> stream(PreparedAnalysis prepared, CacheDirectives directives) {
+        if (prepared.structured()) {
+            return answer(prepared, directives).map(AnalysisEvent.Done::new).onItem().castTo(AnalysisEvent.class)
+                    .toMulti();
+        }
+        ResultCache.Lookup lookup = cache.lookup(prepared.call(), prepared.textTemplate(), directives);
+        Function<ModelAnswer, Analysis> completion = prepared.completion();
+        Supplier<PreparedAnalysis> handed = handOver(prepared);
+        return lookup.cached().onItem().transformToMulti(hit -> hit.isPresent()
+                ? Multi.createFrom().items(new AnalysisEvent.Delta(hit.get().text()),
+                        new AnalysisEvent.Done(completion.apply(hit.get()).servedFromCache()))
+                : bedrock.converseStream(handed.get().call()).map(event -> {
+                    if (event instanceof ModelStreamEvent.Completed done) {
+                        lookup.store(done.answer());
+                        return new AnalysisEvent.Done(completion.apply(done.answer()));
+                    }
+                    return new AnalysisEvent.Delta(((ModelStreamEvent.TextDelta) event).text());
+                }));
+    }
+
+    /**
+     * The analysis from the result cache when it holds the answer, else from the model, its answer then stored. Only
+     * the call's key is held while Bedrock answers; the images go with the call.
+     */
+    private Uni<Analysis> answer(PreparedAnalysis prepared, CacheDirectives directives) {
+        ResultCache.Lookup lookup = cache.lookup(prepared.call(), prepared.textTemplate(), directives);
+        Function<ModelAnswer, Analysis> completion = prepared.completion();
+        Supplier<PreparedAnalysis> handed = handOver(prepared);
+        return lookup.cached().chain(hit -> hit.isPresent()
+                ? Uni.createFrom().item(completion.apply(hit.get()).servedFromCache())
+                : modelAnswer(handed.get()).invoke(lookup::store).map(completion));
+    }
+
+    private Uni<ModelAnswer> modelAnswer(PreparedAnalysis prepared) {
         if (!prepared.structured()) {
-            return bedrock.converse(prepared.call()).map(prepared.completion());
+            return bedrock.converse(prepared.call());
         }
         // A structured answer that does not follow the schema gets one more try, then is a model failure; the
         // images are kept for it.
         return structuredAnswer(prepared).onFailure(InvalidModelOutput.class).recoverWithUni(() -> structuredAnswer(prepared))
                 .onFailure(InvalidModelOutput.class).transform(failure -> new ProblemException(
                         ProblemType.MODEL_OUTPUT_INVALID, "The model returned malformed output twice: "
-                                + failure.getMessage()))
-                .map(prepared::complete);
+                                + failure.getMessage()));
     }
 
     private Uni<ModelAnswer> structuredAnswer(PreparedAnalysis prepared) {

@@ -27,10 +27,12 @@ import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
@@ -45,6 +47,7 @@ import dev.visionapi.analysis.AnalysisEvent;
 import dev.visionapi.analysis.AnalysisRequest;
 import dev.visionapi.analysis.AnalysisService;
 import dev.visionapi.analysis.PreparedAnalysis;
+import dev.visionapi.cache.CacheDirectives;
 import dev.visionapi.config.ImagesConfig;
 import dev.visionapi.config.SourcesConfig;
 import dev.visionapi.image.ImageUpload;
@@ -138,7 +141,16 @@ public class AnalysisResource {
                     With 'Accept: text/event-stream' the answer is streamed as Server-Sent Events: 'delta' events \
                     with the text as it is generated, then one 'done' event with the whole analysis, or one 'error' \
                     event with a problem when the analysis fails after the stream began. A request that fails \
-                    before the stream begins gets an ordinary problem response.""")
+                    before the stream begins gets an ordinary problem response.
+
+                    Answers are cached: the same images (by their bytes, however they arrive), instruction, model, \
+                    maxTokens and temperature 0 are answered from the cache for a day (cache.ttl), with \
+                    'cached': true, zero 'usage' and the original call's usage in 'cachedUsage'; a streamed one \
+                    as one 'delta' and the 'done'.""")
+    @Parameter(name = "Cache-Control", in = ParameterIn.HEADER, required = false, description = """
+            'no-cache' (or 'max-age=0') skips the result cache's lookup, the fresh answer is stored for the requests \
+            after it; 'no-store' keeps this request's answer out of the cache.""",
+            schema = @Schema(type = SchemaType.STRING), example = "no-cache")
     @APIResponse(responseCode = "200", description = "The model's answer", content = {
         @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AnalysisResponse.class)),
         @Content(mediaType = MediaType.SERVER_SENT_EVENTS, schema = @Schema(type = SchemaType.STRING,
@@ -197,7 +209,7 @@ public class AnalysisResource {
         long started = System.nanoTime();
         String requestId = RequestIds.of(routing.request());
         AnalysisRequest.Summary summary = request.summary();
-        return analyses.analyse(request, clientOf(routing, security))
+        return analyses.analyse(request, clientOf(routing, security), cacheDirectives(routing))
                 .onItemOrFailure().invoke((analysis, failure) -> {
                     if (failure == null) {
                         telemetry.succeeded(requestId, keyName(security), summary, analysis, started);
@@ -250,7 +262,7 @@ public class AnalysisResource {
             telemetry.failed(requestId, keyName(security), summary, e, started);
             throw e;
         }
-        return analyses.stream(prepared)
+        return analyses.stream(prepared, cacheDirectives(routing))
                 .onItem().invoke(event -> {
                     if (event instanceof AnalysisEvent.Done done) {
                         telemetry.succeeded(requestId, keyName(security), summary, done.analysis(), started);
@@ -438,6 +450,11 @@ public class AnalysisResource {
                 files.forEach(file -> routing.vertx().fileSystem().delete(file.uploadedFile().toString()));
             }
         });
+    }
+
+    /** What the request's {@code Cache-Control} asks of the result cache. */
+    private static CacheDirectives cacheDirectives(RoutingContext routing) {
+        return CacheDirectives.of(String.join(",", routing.request().headers().getAll("Cache-Control")));
     }
 
     /** The name of the request's API key for the log, or null when keys are off. */

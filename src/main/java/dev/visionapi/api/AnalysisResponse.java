@@ -25,15 +25,24 @@ public record AnalysisResponse(
         @Schema(description = "Why the model stopped, as Bedrock reported it", examples = "end_turn") String stopReason,
         @Schema(description = "Token usage exactly as Bedrock reported it") Usage usage,
         @Schema(description = "Time the service took for this analysis, in milliseconds") long latencyMs,
-        @Schema(description = "The images as sent to the model, in request order") List<ImageInfo> images) {
+        @Schema(description = "The images as sent to the model, in request order") List<ImageInfo> images,
+        @Schema(description = "Whether the answer came from the result cache: the same images, instruction, model "
+                + "and limits were answered before; 'usage' is then zero and 'cachedUsage' holds the original call's")
+        Boolean cached,
+        @Schema(description = "For a cached answer: the usage of the call that produced it; absent otherwise",
+                nullable = true) @JsonInclude(JsonInclude.Include.NON_NULL) Usage cachedUsage) {
 
     static AnalysisResponse from(Analysis analysis) {
-        TokenUsage usage = analysis.answer().usage();
         return new AnalysisResponse(analysis.id(), analysis.model().id(), analysis.presetId(),
                 analysis.answer().text(), analysis.answer().data(), analysis.answer().stopReason(),
-                new Usage(usage.inputTokens(), usage.outputTokens(), usage.totalTokens(),
-                        analysis.model().estimatedCostUsd(usage.inputTokens(), usage.outputTokens())),
-                analysis.latencyMs(), analysis.images().stream().map(ImageInfo::from).toList());
+                usage(analysis, analysis.answer().usage()), analysis.latencyMs(),
+                analysis.images().stream().map(ImageInfo::from).toList(), analysis.cached(),
+                analysis.cached() ? usage(analysis, analysis.cachedUsage()) : null);
+    }
+
+    private static Usage usage(Analysis analysis, TokenUsage usage) {
+        return new Usage(usage.inputTokens(), usage.outputTokens(), usage.totalTokens(),
+                analysis.model().estimatedCostUsd(usage.inputTokens(), usage.outputTokens()));
     }
 
     /** Bedrock's token counts, and what they cost at the model's list price. */

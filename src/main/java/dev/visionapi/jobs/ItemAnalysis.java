@@ -115,8 +115,11 @@ class ItemAnalysis {
 
     private static JobResult succeeded(ClaimedItem item, Analysis analysis) {
         ModelAnswer.TokenUsage tokens = analysis.answer().usage();
-        return JobResult.succeeded(item.index(), item.source(), analysis.answer(),
+        JobResult result = JobResult.succeeded(item.index(), item.source(), analysis.answer(),
                 analysis.model().estimatedCostUsd(tokens.inputTokens(), tokens.outputTokens()));
+        ModelAnswer.TokenUsage cached = analysis.cachedUsage();
+        return cached == null ? result : result.servedFromCache(cached,
+                analysis.model().estimatedCostUsd(cached.inputTokens(), cached.outputTokens()));
     }
 
     private static Finished failed(ClaimedItem item, ProblemException problem) {
