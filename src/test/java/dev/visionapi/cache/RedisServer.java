@@ -40,10 +40,14 @@ public final class RedisServer implements AutoCloseable {
         Path binary = onPath("redis-server").orElseThrow(() -> new IllegalStateException(
                 "redis-server is not on the PATH: the result cache's Redis tests need a real Redis. Install Debian's "
                         + "package: apt-get install redis-server (.ci/run does)"));
+        RedisServer server = new RedisServer(binary, freePort(), Path.of("target", name + ".log"));
+        server.startProcess();
+        return server;
+    }
+
+    private static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
-            RedisServer server = new RedisServer(binary, socket.getLocalPort(), Path.of("target", name + ".log"));
-            server.startProcess();
-            return server;
+            return socket.getLocalPort();
         } catch (IOException e) {
             throw new IllegalStateException("No free port for redis-server", e);
         }
@@ -73,6 +77,30 @@ public final class RedisServer implements AutoCloseable {
     public synchronized void restart() {
         stop();
         startProcess();
+    }
+
+    /** Freezes the server (SIGSTOP): connections stay open and commands get no answer, as from a Redis that hangs. */
+    public synchronized void pause() {
+        signal("STOP");
+    }
+
+    /** Lets a paused server go on (SIGCONT). */
+    public synchronized void resume() {
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + name + " failed");
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     @Override
