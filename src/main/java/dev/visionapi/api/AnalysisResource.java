@@ -27,12 +27,10 @@ import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
@@ -146,11 +144,10 @@ public class AnalysisResource {
                     Answers are cached: the same images (by their bytes, however they arrive), instruction, model, \
                     maxTokens and temperature 0 are answered from the cache for a day (cache.ttl), with \
                     'cached': true, zero 'usage' and the original call's usage in 'cachedUsage'; a streamed one \
-                    as one 'delta' and the 'done'.""")
-    @Parameter(name = "Cache-Control", in = ParameterIn.HEADER, required = false, description = """
-            'no-cache' (or 'max-age=0') skips the result cache's lookup, the fresh answer is stored for the requests \
-            after it; 'no-store' keeps this request's answer out of the cache.""",
-            schema = @Schema(type = SchemaType.STRING), example = "no-cache")
+                    as one 'delta' and the 'done'. The request's 'Cache-Control: no-cache' (or 'max-age=0') skips \
+                    the lookup, the fresh answer is stored for the requests after it; 'no-store' keeps the answer \
+                    out of the cache.""")
+    // Cache-Control is described above, not declared as a parameter: generated clients would gain an argument.
     @APIResponse(responseCode = "200", description = "The model's answer", content = {
         @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AnalysisResponse.class)),
         @Content(mediaType = MediaType.SERVER_SENT_EVENTS, schema = @Schema(type = SchemaType.STRING,
