@@ -47,6 +47,7 @@ AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench java -Xms64m -Xmx512m -XX:+U
     -Dsources.s3.allowed-buckets=bench \
     -Dquarkus.datasource.reactive.url="$database" -Dquarkus.datasource.username=postgres \
     -Djobs.workers.concurrency=256 -Danalysis.max-in-flight-per-client=100000 \
+    `# N copies of one image: with the result cache, every item after the first would be a hit` -Dcache.enabled=false \
     -jar "$jar" > "$work/service.log" 2>&1 &
 service=$!
 pids+=($service)

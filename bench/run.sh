@@ -3,7 +3,8 @@
 # sent straight to that Bedrock (the physical limit of any proxy on this machine). Not part of `./mvnw verify`.
 # Needs wrk (apt-get install -y wrk).
 # Usage: [BENCH_HEAP=512m] [BENCH_JAVA_OPTS=...] [BENCH_SCENARIOS="256 256_s3"] bench/run.sh [seconds per scenario, default 20]
-# BENCH_SCENARIOS: only these runs at 500 ms upstream (64, 256, 256_s3, 1024, 1024_polite, 256_at_once), no 0 ms runs.
+# BENCH_SCENARIOS: only these runs at 500 ms upstream (64, 256, 256_s3, 256_hits, 1024, 1024_polite, 256_at_once), no
+# 0 ms runs.
 # Each service is warmed up until its JIT compilers have settled (they are busy for minutes on two cores); the
 # upstream and wrk run on the same two cores. The service runs as in the pod docker/kubernetes ships: the JVM options
 # of the container image (docker/Dockerfile.jvm) with the heap that image gives a 1 GiB memory limit (BENCH_HEAP,
@@ -12,6 +13,9 @@
 # With the 500 ms upstream, each run spreads its connections' first requests over 500 ms, as independent clients
 # would send them; one pair of runs at 256 connections starts them all at once instead, and one service run at 1,024
 # connections has clients that wait the Retry-After of each 503 before sending again.
+# Every request but those of the 256_hits run says Cache-Control: no-cache, no-store, so that the result cache neither
+# answers nor keeps them: they measure the way to Bedrock. The 256_hits run sends the same upload without it, all of
+# them answered from the in-process result cache, and is compared with the 256-connection run of misses.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -57,6 +61,8 @@ wrk.body = file:read("*a")
 file:close()
 wrk.headers["Content-Type"] = os.getenv("BENCH_TYPE")
 wrk.headers["Authorization"] = "AWS4-HMAC-SHA256 Credential=bench/20260101/us-east-1/bedrock/aws4_request"
+local cache_control = os.getenv("BENCH_CACHE_CONTROL") or ""
+if cache_control ~= "" then wrk.headers["Cache-Control"] = cache_control end
 -- BENCH_RAMP_MS: each connection's first request leaves up to this long after the start, evenly spread (BENCH_FIRST
 -- is connections per thread), so that requests arrive as independent clients send them; wrk times a request from
 -- when it is sent, so the wait is not counted. 0 or unset: every connection sends its first request at once.
@@ -164,8 +170,11 @@ start_service() {
 cpu_ticks() { awk '{print $14 + $15}' /proc/"$1"/stat; }
 rss_peak_mib() { awk '/VmHWM/ {printf "%d", $2 / 1024}' /proc/"$1"/status; }
 
+# The result cache is skipped (no lookup, no store) unless a run clears this.
+cache_control="no-cache, no-store"
+
 warm_up() { # $1 url, $2 body, $3 type, $4 seconds, $5 connections: JIT-compile the hot paths before measuring
-    BENCH_BODY="$2" BENCH_TYPE="$3" wrk -t2 -c"$5" -d"$4"s --timeout 30s -s "$work/post.lua" "$1" >/dev/null
+    BENCH_CACHE_CONTROL="$cache_control" BENCH_BODY="$2" BENCH_TYPE="$3" wrk -t2 -c"$5" -d"$4"s --timeout 30s -s "$work/post.lua" "$1" >/dev/null
 }
 
 compilations() { jstat -compiler "$1" | awk 'NR == 2 { print $1 }'; }
@@ -195,7 +204,7 @@ run() { # $1 label, $2 url, $3 body, $4 type, $5 connections, $6 ramp ms, $7 1: 
         # $8 scenario key for the summary (optional)
     local before=$(cpu_ticks "$service_pid")
     local line
-    line=$(BENCH_BODY="$3" BENCH_TYPE="$4" BENCH_RAMP_MS="$6" BENCH_FIRST=$(( $5 / 2 )) BENCH_POLITE="${7:-0}" \
+    line=$(BENCH_CACHE_CONTROL="$cache_control" BENCH_BODY="$3" BENCH_TYPE="$4" BENCH_RAMP_MS="$6" BENCH_FIRST=$(( $5 / 2 )) BENCH_POLITE="${7:-0}" \
         wrk -t2 -c"$5" -d"${duration}s" --timeout 30s -s "$work/post.lua" "$2" | grep '^RESULT')
     local ticks=$(( $(cpu_ticks "$service_pid") - before ))
     read -r _ requests sheds errors rps p50 p99 max <<< "$line"
@@ -239,7 +248,7 @@ for latency in $latencies; do
     warm_up "$upstream/model/${model//:/%3A}/converse" "$work/cat.json" application/json 10 64
     if [ "$latency" = 500 ]; then
         echo "| (service started in ${startup_ms} ms, idle RSS $(awk '/VmRSS/ {printf "%d", $2/1024}' /proc/$service_pid/status) MiB) | | | | | | | | | |"
-        connections=${BENCH_SCENARIOS:-"64 256 256_s3 1024 1024_polite 256_at_once"}
+        connections=${BENCH_SCENARIOS:-"64 256 256_s3 256_hits 1024 1024_polite 256_at_once"}
         # One round past the in-flight limit, so that the code of the 503 sheds is compiled too.
         warm_up "$service_url" "$work/cat.multipart" "$multipart" 15 1024
         warm_up_until_settled "$service_url" "$work/cat.multipart" "$multipart" 256 8
@@ -257,6 +266,14 @@ for latency in $latencies; do
             # Compared with the direct row at 256 connections, which sends the image's bytes itself.
             c=256 with_direct=0 label="$label, JSON with one s3:// image read from S3Proxy" direct_key=256
             body="$work/cat-s3.json" type=application/json s3_ticks=$(cpu_ticks "$s3_pid")
+        elif [ "$c" = 256_hits ]; then
+            # Compared with the run of misses at 256 connections: the same upload, answered from the result cache,
+            # which the warm-up fills (its first request) and whose hit path it compiles.
+            # Its last column compares it with that run (hits / misses) instead of with a direct one.
+            c=256 with_direct=0 label="$label, result cache hits (last column: against the misses)" direct_key=256 \
+                direct_rps=${miss_rps:-0} direct_p99=${miss_p99:-0}
+            cache_control=""
+            warm_up "$service_url" "$body" "$type" 15 256
         elif [ "$c" = 256_at_once ]; then
             c=256 ramp=0 label="$label, all connections at once"
         elif [ "$c" = 1024_polite ]; then
@@ -267,6 +284,10 @@ for latency in $latencies; do
             run "direct, $label" "$upstream/model/${model//:/%3A}/converse" "$work/cat.json" application/json "$c" "$ramp"
         fi
         run "service, $label" "$service_url" "$body" "$type" "$c" "$ramp" "$polite" "$key"
+        cache_control="no-cache, no-store"
+        if [ "$key" = 500:256 ]; then
+            miss_rps=$rps miss_p99=$p99
+        fi
         if [ -n "$s3_ticks" ]; then
             # S3Proxy shares the two cores with the service: its CPU is what the service's throughput lost to it.
             echo "| (S3Proxy in that run: $(awk -v t="$(( $(cpu_ticks "$s3_pid") - s3_ticks ))" -v r="$requests" \

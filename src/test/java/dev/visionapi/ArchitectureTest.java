@@ -25,8 +25,8 @@ import software.amazon.awssdk.annotations.SdkProtectedApi;
 
 /**
  * The project's ground rules, checked on the production classes: public APIs of the frameworks only, no reflection
- * into them, and the packages' layering ({@code api} → {@code ops}, {@code jobs} → {@code analysis} → {@code image},
- * {@code bedrock}, {@code sources} → {@code aws}, {@code problem}, {@code config}) without cycles. Each rule is a test of its own, so
+ * into them, and the packages' layering ({@code api} → {@code ops}, {@code jobs} → {@code analysis} → {@code cache} →
+ * {@code image}, {@code bedrock}, {@code sources} → {@code aws}, {@code problem}, {@code config}) without cycles. Each rule is a test of its own, so
  * that each failure shows.
  */
 class ArchitectureTest {
@@ -115,8 +115,19 @@ class ArchitectureTest {
                 .and().resideOutsideOfPackage(EMULATOR)
                 .should().dependOnClassesThat()
                 .resideInAnyPackage("dev.visionapi.analysis..", "dev.visionapi.api..", "dev.visionapi.ops..",
-                        "dev.visionapi.jobs..")
-                .as("image and bedrock do not depend on analysis, jobs, api or ops"));
+                        "dev.visionapi.jobs..", "dev.visionapi.cache..")
+                .as("image and bedrock do not depend on analysis, jobs, api, ops or cache"));
+    }
+
+    @Test
+    void cacheSitsBelowAnalysis() {
+        check(noClasses()
+                .that().resideInAPackage("dev.visionapi.cache..")
+                .should().dependOnClassesThat(resideInAPackage("dev.visionapi..")
+                        .and(not(resideInAnyPackage("dev.visionapi.cache..", "dev.visionapi.bedrock..",
+                                "dev.visionapi.image..", "dev.visionapi.problem..", "dev.visionapi.config.."))))
+                .as("cache (the result cache) depends on no package of the service but bedrock, image, problem and "
+                        + "config"));
     }
 
     @Test

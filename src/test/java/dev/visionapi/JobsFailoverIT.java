@@ -216,6 +216,8 @@ class JobsFailoverIT {
         Map<String, String> properties = new HashMap<>(settings);
         properties.put("quarkus.datasource.reactive.url", postgres.reactiveUrl());
         properties.put("quarkus.datasource.username", RestartablePostgres.USER);
+        // Every item is the same sample: with the result cache on, all but the first would skip Bedrock.
+        properties.put("cache.enabled", "false");
         ServiceProcess service = ServiceProcess.launch(name, emulator.endpoint(), properties);
         started.add(service);
         return service;

@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,6 +19,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.visionapi.problem.ProblemException;
 import dev.visionapi.problem.ProblemType;
+import dev.visionapi.cache.CacheDirectives;
+import dev.visionapi.cache.ResultCache;
 import dev.visionapi.bedrock.BedrockConverseClient;
 import dev.visionapi.bedrock.ModelCall;
 import dev.visionapi.bedrock.ModelAnswer;
@@ -51,11 +54,13 @@ public class AnalysisService {
     private final ImagesConfig limits;
     private final PreparationPool preparation;
     private final AnalysisConfig.PromptCache promptCache;
+    private final ResultCache cache;
 
     AnalysisService(PromptResolver prompts, ModelCatalog models, ImagePreparer preparer,
             BedrockConverseClient bedrock, StructuredAnswer structure, ImagesConfig limits,
-            PreparationPool preparation, AnalysisConfig config) {
+            PreparationPool preparation, AnalysisConfig config, ResultCache cache) {
         this.promptCache = config.promptCache();
+        this.cache = cache;
         this.structure = structure;
         this.prompts = prompts;
         this.models = models;
@@ -71,12 +76,17 @@ public class AnalysisService {
      * that they do not hold up the small ones queued behind them, then asks the model without blocking.
      */
     public Uni<Analysis> analyse(AnalysisRequest request, String client) {
-        return prepareLater(request, client).chain(prepared -> answer(only(prepared)));
+        return analyse(request, client, CacheDirectives.NONE);
+    }
+
+    /** As {@link #analyse(AnalysisRequest, String)}, with the result cache used as {@code directives} ask. */
+    public Uni<Analysis> analyse(AnalysisRequest request, String client, CacheDirectives directives) {
+        return prepareLater(request, client).chain(prepared -> answer(only(prepared), directives));
     }
 
     /** As {@link #analyse}, for a request that names several presets: one answer each, for images prepared once. */
-    public Uni<PresetAnalyses> analyseAll(AnalysisRequest request, String client) {
-        return prepareLater(request, client).chain(this::answerAll);
+    public Uni<PresetAnalyses> analyseAll(AnalysisRequest request, String client, CacheDirectives directives) {
+        return prepareLater(request, client).chain(prepared -> answerAll(prepared, directives));
     }
 
     private Uni<List<PreparedAnalysis>> prepareLater(AnalysisRequest request, String client) {
@@ -220,12 +230,31 @@ public class AnalysisService {
      * it comes as a single {@code Done}, without deltas.
      */
     public Multi<AnalysisEvent> stream(PreparedAnalysis prepared) {
+        return stream(prepared, CacheDirectives.NONE);
+    }
+
+    /**
+     * As {@link #stream(PreparedAnalysis)}, with the result cache used as {@code directives} ask: a hit is its whole
+     * text as one delta, then the analysis.
+     */
+    public Multi<AnalysisEvent> stream(PreparedAnalysis prepared, CacheDirectives directives) {
         if (prepared.structured()) {
-            return answer(prepared).map(AnalysisEvent.Done::new).onItem().castTo(AnalysisEvent.class).toMulti();
+            return answer(prepared, directives).map(AnalysisEvent.Done::new).onItem().castTo(AnalysisEvent.class)
+                    .toMulti();
         }
-        return bedrock.converseStream(prepared.call()).map(event -> event instanceof ModelStreamEvent.Completed done
-                ? new AnalysisEvent.Done(prepared.complete(done.answer()))
-                : new AnalysisEvent.Delta(null, ((ModelStreamEvent.TextDelta) event).text()));
+        ResultCache.Lookup lookup = cache.lookup(prepared.call(), prepared.textTemplate(), directives);
+        Function<ModelAnswer, Analysis> completion = prepared.completion();
+        Supplier<PreparedAnalysis> handed = handOver(prepared);
+        return lookup.cached().onItem().transformToMulti(hit -> hit.isPresent()
+                ? Multi.createFrom().items(new AnalysisEvent.Delta(null, hit.get().text()),
+                        new AnalysisEvent.Done(completion.apply(hit.get()).servedFromCache()))
+                : bedrock.converseStream(handed.get().call()).map(event -> {
+                    if (event instanceof ModelStreamEvent.Completed done) {
+                        lookup.store(done.answer());
+                        return new AnalysisEvent.Done(completion.apply(done.answer()));
+                    }
+                    return new AnalysisEvent.Delta(null, ((ModelStreamEvent.TextDelta) event).text());
+                }));
     }
 
     /**
@@ -234,34 +263,29 @@ public class AnalysisService {
      * that they can read the images from Bedrock's prompt cache; a preset that fails fails alone, and only when all
      * fail does the stream fail, with the first preset's failure.
      */
-    public Multi<AnalysisEvent> streamAll(List<PreparedAnalysis> prepared) {
+    public Multi<AnalysisEvent> streamAll(List<PreparedAnalysis> prepared, CacheDirectives directives) {
         ConcurrentHashMap<String, PresetAnalyses.Outcome> outcomes = new ConcurrentHashMap<>();
-        Multi<AnalysisEvent> first = presetStream(prepared.get(0), outcomes);
-        Multi<AnalysisEvent> rest = Multi.createBy().merging()
-                .streams(prepared.subList(1, prepared.size()).stream().map(p -> presetStream(p, outcomes)).toList());
+        Multi<AnalysisEvent> first = presetStream(prepared.get(0), directives, outcomes);
+        Multi<AnalysisEvent> rest = Multi.createBy().merging().streams(prepared.subList(1, prepared.size()).stream()
+                .map(p -> presetStream(p, directives, outcomes)).toList());
         Multi<AnalysisEvent> done = Multi.createFrom().deferred(() -> Multi.createFrom()
                 .item(new AnalysisEvent.AllDone(collected(prepared, prepared.stream()
                         .map(p -> outcomes.get(p.presetId())).toList()))));
         return Multi.createBy().concatenating().streams(first, rest, done);
     }
 
-    /** One preset's deltas; its outcome, answer or failure, goes to {@code outcomes}, never into the stream. */
-    private Multi<AnalysisEvent> presetStream(PreparedAnalysis prepared,
+    /** One preset's deltas, named; its outcome, analysis or failure, goes to {@code outcomes}, not into the stream. */
+    private Multi<AnalysisEvent> presetStream(PreparedAnalysis prepared, CacheDirectives directives,
             ConcurrentHashMap<String, PresetAnalyses.Outcome> outcomes) {
         String preset = prepared.presetId();
-        if (prepared.structured()) {
-            return outcome(prepared).invoke(outcome -> outcomes.put(preset, outcome)).toMulti()
-                    .onItem().transformToMultiAndConcatenate(ignored -> Multi.createFrom().<AnalysisEvent>empty());
-        }
-        return bedrock.converseStream(prepared.call())
+        return stream(prepared, directives)
                 .onItem().transformToMultiAndConcatenate(event -> {
-                    if (event instanceof ModelStreamEvent.Completed completed) {
-                        outcomes.put(preset, new PresetAnalyses.Outcome(preset, prepared.complete(completed.answer()),
-                                null));
+                    if (event instanceof AnalysisEvent.Done done) {
+                        outcomes.put(preset, new PresetAnalyses.Outcome(preset, done.analysis(), null));
                         return Multi.createFrom().<AnalysisEvent>empty();
                     }
                     return Multi.createFrom().<AnalysisEvent>item(new AnalysisEvent.Delta(preset,
-                            ((ModelStreamEvent.TextDelta) event).text()));
+                            ((AnalysisEvent.Delta) event).text()));
                 })
                 .onFailure().recoverWithMulti(failure -> {
                     outcomes.put(preset, new PresetAnalyses.Outcome(preset, null, failure));
@@ -270,10 +294,10 @@ public class AnalysisService {
     }
 
     /** Each preset's answer or failure; the first alone, then the others side by side (see {@link #streamAll}). */
-    private Uni<PresetAnalyses> answerAll(List<PreparedAnalysis> prepared) {
-        return outcome(prepared.get(0)).chain(first -> {
+    private Uni<PresetAnalyses> answerAll(List<PreparedAnalysis> prepared, CacheDirectives directives) {
+        return outcome(prepared.get(0), directives).chain(first -> {
             List<Uni<PresetAnalyses.Outcome>> others = prepared.subList(1, prepared.size()).stream()
-                    .map(this::outcome).toList();
+                    .map(p -> outcome(p, directives)).toList();
             return Uni.join().all(others).andFailFast().map(rest -> {
                 List<PresetAnalyses.Outcome> all = new ArrayList<>(prepared.size());
                 all.add(first);
@@ -283,8 +307,9 @@ public class AnalysisService {
         });
     }
 
-    private Uni<PresetAnalyses.Outcome> outcome(PreparedAnalysis prepared) {
-        return answer(prepared).map(analysis -> new PresetAnalyses.Outcome(prepared.presetId(), analysis, null))
+    private Uni<PresetAnalyses.Outcome> outcome(PreparedAnalysis prepared, CacheDirectives directives) {
+        return answer(prepared, directives)
+                .map(analysis -> new PresetAnalyses.Outcome(prepared.presetId(), analysis, null))
                 .onFailure().recoverWithItem(failure -> new PresetAnalyses.Outcome(prepared.presetId(), null, failure));
     }
 
@@ -300,17 +325,29 @@ public class AnalysisService {
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - any.startedNanos()));
     }
 
-    private Uni<Analysis> answer(PreparedAnalysis prepared) {
+    /**
+     * The analysis from the result cache when it holds the answer, else from the model, its answer then stored. Only
+     * the call's key is held while Bedrock answers; the images go with the call.
+     */
+    private Uni<Analysis> answer(PreparedAnalysis prepared, CacheDirectives directives) {
+        ResultCache.Lookup lookup = cache.lookup(prepared.call(), prepared.textTemplate(), directives);
+        Function<ModelAnswer, Analysis> completion = prepared.completion();
+        Supplier<PreparedAnalysis> handed = handOver(prepared);
+        return lookup.cached().chain(hit -> hit.isPresent()
+                ? Uni.createFrom().item(completion.apply(hit.get()).servedFromCache())
+                : modelAnswer(handed.get()).invoke(lookup::store).map(completion));
+    }
+
+    private Uni<ModelAnswer> modelAnswer(PreparedAnalysis prepared) {
         if (!prepared.structured()) {
-            return bedrock.converse(prepared.call()).map(prepared.completion());
+            return bedrock.converse(prepared.call());
         }
         // A structured answer that does not follow the schema gets one more try, then is a model failure; the
         // images are kept for it.
         return structuredAnswer(prepared).onFailure(InvalidModelOutput.class).recoverWithUni(() -> structuredAnswer(prepared))
                 .onFailure(InvalidModelOutput.class).transform(failure -> new ProblemException(
                         ProblemType.MODEL_OUTPUT_INVALID, "The model returned malformed output twice: "
-                                + failure.getMessage()))
-                .map(prepared::complete);
+                                + failure.getMessage()));
     }
 
     private Uni<ModelAnswer> structuredAnswer(PreparedAnalysis prepared) {

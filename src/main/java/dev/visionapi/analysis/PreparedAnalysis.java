@@ -22,10 +22,6 @@ public record PreparedAnalysis(ModelCall call, String presetId, String textTempl
         return call.outputSchema().isPresent();
     }
 
-    Analysis complete(ModelAnswer answer) {
-        return completion().apply(answer);
-    }
-
     /**
      * Makes the analysis from the model's answer, holding only what it reports, not the images' bytes: while the
      * model thinks, nothing but the Bedrock request needs them.
@@ -36,6 +32,6 @@ public record PreparedAnalysis(ModelCall call, String presetId, String textTempl
         String preset = presetId;
         long started = startedNanos;
         return answer -> new Analysis(UUID.randomUUID().toString(), model, preset, answer, images,
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), null);
     }
 }

@@ -49,6 +49,7 @@ import dev.visionapi.analysis.AnalysisRequest;
 import dev.visionapi.analysis.AnalysisService;
 import dev.visionapi.analysis.PreparedAnalysis;
 import dev.visionapi.analysis.PresetAnalyses;
+import dev.visionapi.cache.CacheDirectives;
 import dev.visionapi.config.ImagesConfig;
 import dev.visionapi.config.SourcesConfig;
 import dev.visionapi.image.ImageUpload;
@@ -145,7 +146,15 @@ public class AnalysisResource {
                     With 'Accept: text/event-stream' the answer is streamed as Server-Sent Events: 'delta' events \
                     with the text as it is generated, then one 'done' event with the whole analysis, or one 'error' \
                     event with a problem when the analysis fails after the stream began. A request that fails \
-                    before the stream begins gets an ordinary problem response.""")
+                    before the stream begins gets an ordinary problem response.
+
+                    Answers are cached: the same images (by their bytes, however they arrive), instruction, model, \
+                    maxTokens and temperature 0 are answered from the cache for a day (cache.ttl), with \
+                    'cached': true, zero 'usage' and the original call's usage in 'cachedUsage'; a streamed one \
+                    as one 'delta' and the 'done'. The request's 'Cache-Control: no-cache' (or 'max-age=0') skips \
+                    the lookup, the fresh answer is stored for the requests after it; 'no-store' keeps the answer \
+                    out of the cache.""")
+    // Cache-Control is described above, not declared as a parameter: generated clients would gain an argument.
     @APIResponse(responseCode = "200", description = "The model's answer", content = {
         @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AnalysisResponse.class)),
         @Content(mediaType = MediaType.SERVER_SENT_EVENTS, schema = @Schema(type = SchemaType.STRING,
@@ -206,11 +215,11 @@ public class AnalysisResource {
         String requestId = RequestIds.of(routing.request());
         AnalysisRequest.Summary summary = request.summary();
         Uni<AnalysisResponse> response = request.severalPresets()
-                ? analyses.analyseAll(request, clientOf(routing, security))
+                ? analyses.analyseAll(request, clientOf(routing, security), cacheDirectives(routing))
                         .invoke(all -> reportEach(requestId, security, summary, all, started))
                         .map(all -> AnalysisResponse.from(all, routing.request().path()))
                         .invoke(answered -> usage.record(security, answered))
-                : analyses.analyse(request, clientOf(routing, security))
+                : analyses.analyse(request, clientOf(routing, security), cacheDirectives(routing))
                         .invoke(analysis -> report(requestId, security, analysis, started))
                         .map(AnalysisResponse::from)
                         .invoke(answered -> usage.record(security, answered));
@@ -280,8 +289,8 @@ public class AnalysisResource {
             throw e;
         }
         String instance = routing.request().path();
-        Multi<AnalysisEvent> events = request.severalPresets() ? analyses.streamAll(prepared)
-                : analyses.stream(prepared.get(0));
+        Multi<AnalysisEvent> events = request.severalPresets() ? analyses.streamAll(prepared, cacheDirectives(routing))
+                : analyses.stream(prepared.get(0), cacheDirectives(routing));
         return events
                 .onItem().invoke(event -> {
                     if (event instanceof AnalysisEvent.Done done) {
@@ -493,6 +502,11 @@ public class AnalysisResource {
                 files.forEach(file -> routing.vertx().fileSystem().delete(file.uploadedFile().toString()));
             }
         });
+    }
+
+    /** What the request's {@code Cache-Control} asks of the result cache. */
+    private static CacheDirectives cacheDirectives(RoutingContext routing) {
+        return CacheDirectives.of(String.join(",", routing.request().headers().getAll("Cache-Control")));
     }
 
     /** The name of the request's API key for the log, or null when keys are off. */

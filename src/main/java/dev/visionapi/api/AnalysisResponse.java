@@ -41,12 +41,21 @@ public record AnalysisResponse(
         @Schema(description = "The images as sent to the model, in request order") List<ImageInfo> images,
         @Schema(description = "Only when the request named several presets: each one's answer, or its problem, by "
                 + "preset ID in the order asked")
-        @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, PresetResult> results) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, PresetResult> results,
+        @Schema(description = "Whether the answer came from the result cache: the same images, instruction, model "
+                + "and limits were answered before; 'usage' is then zero and 'cachedUsage' holds the original call's. "
+                + "For several presets: whether all of them came from it")
+        Boolean cached,
+        @Schema(description = "For a cached answer: the usage of the call that produced it (several presets: the sum "
+                + "over those cached); absent otherwise", nullable = true)
+        @JsonInclude(JsonInclude.Include.NON_NULL) Usage cachedUsage) {
 
     static AnalysisResponse from(Analysis analysis) {
         return new AnalysisResponse(analysis.id(), analysis.model().id(), analysis.presetId(),
-                analysis.answer().text(), analysis.answer().data(), analysis.answer().stopReason(), usageOf(analysis),
-                analysis.latencyMs(), analysis.images().stream().map(ImageInfo::from).toList(), null);
+                analysis.answer().text(), analysis.answer().data(), analysis.answer().stopReason(),
+                usage(analysis, analysis.answer().usage()), analysis.latencyMs(),
+                analysis.images().stream().map(ImageInfo::from).toList(), null, analysis.cached(),
+                cachedUsage(analysis));
     }
 
     /** The answers to several presets; {@code instance} is the request path, for the problems of those that failed. */
@@ -56,13 +65,20 @@ public record AnalysisResponse(
             results.put(outcome.presetId(), PresetResult.of(outcome, instance));
         }
         List<Usage> usages = results.values().stream().map(PresetResult::usage).filter(Objects::nonNull).toList();
+        List<Usage> cached = results.values().stream().map(PresetResult::cachedUsage).filter(Objects::nonNull)
+                .toList();
+        boolean allCached = results.values().stream().allMatch(result -> Boolean.TRUE.equals(result.cached()));
         return new AnalysisResponse(analyses.id(), analyses.model().id(), null, null, null, null, Usage.sum(usages),
-                analyses.latencyMs(), analyses.images().stream().map(ImageInfo::from).toList(), results);
+                analyses.latencyMs(), analyses.images().stream().map(ImageInfo::from).toList(), results, allCached,
+                cached.isEmpty() ? null : Usage.sum(cached));
     }
 
-    private static Usage usageOf(Analysis analysis) {
-        TokenUsage usage = analysis.answer().usage();
+    private static Usage usage(Analysis analysis, TokenUsage usage) {
         return Usage.of(usage, analysis.model().estimatedCostUsd(usage));
+    }
+
+    private static Usage cachedUsage(Analysis analysis) {
+        return analysis.cached() ? usage(analysis, analysis.cachedUsage()) : null;
     }
 
     /** One preset's answer among several, or the problem that preset alone ran into. */
@@ -73,17 +89,20 @@ public record AnalysisResponse(
             @Schema(description = "For structured presets: the answer as JSON", type = SchemaType.OBJECT) JsonNode data,
             @Schema(description = "Why the model stopped", examples = "end_turn") String stopReason,
             @Schema(description = "Token usage of this preset's call") Usage usage,
+            @Schema(description = "Whether this answer came from the result cache") Boolean cached,
+            @Schema(description = "For a cached answer: the usage of the call that produced it") Usage cachedUsage,
             @Schema(description = "Why this preset got no answer; the others are unaffected") Problem problem) {
 
         static PresetResult of(PresetAnalyses.Outcome outcome, String instance) {
             if (outcome.failure() != null) {
                 ProblemException problem = ProblemMappers.asProblem(outcome.failure());
-                return new PresetResult(null, null, null, null, Problem.of(problem.type(), problem.getMessage(),
-                        instance));
+                return new PresetResult(null, null, null, null, null, null, Problem.of(problem.type(),
+                        problem.getMessage(), instance));
             }
             Analysis analysis = outcome.analysis();
             return new PresetResult(analysis.answer().text(), analysis.answer().data(),
-                    analysis.answer().stopReason(), usageOf(analysis), null);
+                    analysis.answer().stopReason(), AnalysisResponse.usage(analysis, analysis.answer().usage()),
+                    analysis.cached(), AnalysisResponse.cachedUsage(analysis), null);
         }
     }
 

@@ -14,6 +14,7 @@ import org.jboss.logging.Logger;
 import dev.visionapi.analysis.Analysis;
 import dev.visionapi.analysis.AnalysisRequest;
 import dev.visionapi.analysis.AnalysisService;
+import dev.visionapi.bedrock.ModelAnswer;
 import dev.visionapi.image.ImageUpload;
 import dev.visionapi.image.SampleCatalog;
 import dev.visionapi.problem.ProblemException;
@@ -113,8 +114,10 @@ class ItemAnalysis {
     }
 
     private static JobResult succeeded(ClaimedItem item, Analysis analysis) {
-        return JobResult.succeeded(item.index(), item.source(), analysis.answer(),
+        JobResult result = JobResult.succeeded(item.index(), item.source(), analysis.answer(),
                 analysis.model().estimatedCostUsd(analysis.answer().usage()));
+        ModelAnswer.TokenUsage cached = analysis.cachedUsage();
+        return cached == null ? result : result.servedFromCache(cached, analysis.model().estimatedCostUsd(cached));
     }
 
     private static Finished failed(ClaimedItem item, ProblemException problem) {

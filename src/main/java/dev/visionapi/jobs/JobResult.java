@@ -45,6 +45,22 @@ public record JobResult(int index, String source, String status, String text, Js
                 usage, null);
     }
 
+    /**
+     * This succeeded item as one answered from the result cache: its usage (zero) gains {@code cachedUsage}, the usage
+     * and cost of the call that made the answer, as {@code /v1/analyses} reports it.
+     */
+    JobResult servedFromCache(ModelAnswer.TokenUsage original, BigDecimal estimatedCostUsd) {
+        ObjectNode cachedUsage = JsonNodeFactory.instance.objectNode();
+        cachedUsage.put("inputTokens", original.inputTokens());
+        cachedUsage.put("outputTokens", original.outputTokens());
+        cachedUsage.put("totalTokens", original.totalTokens());
+        cachedUsage.put("estimatedCostUsd", estimatedCostUsd);
+        ObjectNode withCached = usage.deepCopy();
+        withCached.put("cached", true);
+        withCached.set("cachedUsage", cachedUsage);
+        return new JobResult(index, source, status, text, data, withCached, problem);
+    }
+
     /** A failed item with the problem {@code /v1/analyses} would have answered. */
     static JobResult failed(int index, String source, ProblemType type, String detail) {
         ObjectNode body = JsonNodeFactory.instance.objectNode();
