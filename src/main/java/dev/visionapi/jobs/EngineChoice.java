@@ -1,5 +1,7 @@
 package dev.visionapi.jobs;
 
+import java.util.Optional;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
@@ -37,18 +39,24 @@ public class EngineChoice {
      * Bedrock would refuse, and a file may not need more records than it may hold.
      */
     void check(@Observes StartupEvent started) {
-        if (!batch.configured()) {
-            return;
+        if (batch.configured()) {
+            contradiction(minRecords, minRecordsPerJob, maxRecordsPerJob).ifPresent(problem -> {
+                throw new IllegalStateException(problem);
+            });
         }
+    }
+
+    /** What contradicts what among the batch engine's record limits, if anything. */
+    static Optional<String> contradiction(int minRecords, int minRecordsPerJob, int maxRecordsPerJob) {
         if (minRecords < minRecordsPerJob) {
-            throw new IllegalStateException(("jobs.batch.min-records (%d) is below jobs.batch.min-records-per-job (%d),"
-                    + " Bedrock's minimum per batch job: set it to %2$d or more.").formatted(minRecords,
-                    minRecordsPerJob));
+            return Optional.of(("jobs.batch.min-records (%d) is below jobs.batch.min-records-per-job (%d), Bedrock's "
+                    + "minimum per batch job: set it to %2$d or more.").formatted(minRecords, minRecordsPerJob));
         }
         if (maxRecordsPerJob < minRecordsPerJob) {
-            throw new IllegalStateException(("jobs.batch.max-records-per-job (%d) is below "
-                    + "jobs.batch.min-records-per-job (%d).").formatted(maxRecordsPerJob, minRecordsPerJob));
+            return Optional.of(("jobs.batch.max-records-per-job (%d) is below jobs.batch.min-records-per-job (%d): "
+                    + "no input file could be a Bedrock job.").formatted(maxRecordsPerJob, minRecordsPerJob));
         }
+        return Optional.empty();
     }
 
     /** The engine for a job of {@code items} items on {@code model}; a 400 naming {@code engine} when none fits. */

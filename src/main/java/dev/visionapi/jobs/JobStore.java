@@ -155,14 +155,25 @@ public class JobStore {
      */
     Uni<List<ClaimedItem>> claim(int limit, Duration lease, String replica, List<String> pausedModels) {
         String[] paused = pausedModels.toArray(String[]::new);
+        // Items where (j.engine = 'on-demand' OR i.on_demand), as two selects: one OR would read every item of the
+        // batch jobs at each claim, where the on-demand ones of a batch job come from their own index.
         return timed(pool().withTransaction(connection -> connection.preparedQuery("""
-                WITH picked AS (
+                WITH tail AS (
                     SELECT i.job_id, i.idx FROM job_items i JOIN jobs j ON j.id = i.job_id
-                    WHERE (i.status = 'pending' OR (i.status = 'running' AND i.lease_until < now()))
-                      AND j.status IN ('queued', 'running') AND (j.engine = 'on-demand' OR i.on_demand)
+                    WHERE i.on_demand AND i.status IN ('pending', 'running')
+                      AND (i.status = 'pending' OR i.lease_until < now())
+                      AND j.status IN ('queued', 'running') AND j.engine <> 'on-demand'
                       AND NOT (j.model = ANY ($4::text[]))
                     LIMIT $1
-                    FOR UPDATE OF i SKIP LOCKED)
+                    FOR UPDATE OF i SKIP LOCKED),
+                own AS (
+                    SELECT i.job_id, i.idx FROM job_items i JOIN jobs j ON j.id = i.job_id
+                    WHERE (i.status = 'pending' OR (i.status = 'running' AND i.lease_until < now()))
+                      AND j.status IN ('queued', 'running') AND j.engine = 'on-demand'
+                      AND NOT (j.model = ANY ($4::text[]))
+                    LIMIT $1
+                    FOR UPDATE OF i SKIP LOCKED),
+                picked AS (SELECT * FROM tail UNION ALL SELECT * FROM own LIMIT $1)
                 UPDATE job_items i SET status = 'running', attempts = i.attempts + 1, claimed_by = $3,
                        lease_until = now() + make_interval(secs => $2)
                 FROM picked, jobs j
