@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.IntFunction;
 import java.util.stream.LongStream;
@@ -312,6 +313,20 @@ class BatchInferenceTest {
         assertThat(objects("jobs/" + batch + "/")).isEmpty();
         assertThat(objects("jobs/" + batch + "-other/")).hasSize(1);
         assertThat(folders.delete(batch).await().atMost(WAIT)).isZero();
+    }
+
+    @Test
+    void aFolderOfMoreObjectsThanOneDeleteTakesIsDeletedPageByPage() {
+        int count = 1_001; // S3 deletes at most 1,000 keys per request
+        List<CompletableFuture<?>> puts = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String key = "jobs/" + batch + "/output/x/%04d.jsonl.out".formatted(i);
+            puts.add(s3.putObject(put -> put.bucket(BUCKET).key(key), AsyncRequestBody.fromString("{}")));
+        }
+        CompletableFuture.allOf(puts.toArray(CompletableFuture[]::new)).join();
+
+        assertThat(folders.delete(batch).await().atMost(WAIT)).isEqualTo(count);
+        assertThat(objects("jobs/" + batch + "/")).isEmpty();
     }
 
     @Test
