@@ -93,7 +93,7 @@ final class BatchInference {
         this.outcome = outcome;
     }
 
-    /** Fewest records a job's input may hold; a job with fewer fails when it is validated. */
+    /** Fewest records the input of a job created from now on may hold; a job with fewer fails when validated. */
     int minRecordsPerJob() {
         return minRecordsPerJob;
     }
@@ -141,7 +141,7 @@ final class BatchInference {
         }
         String id = newId();
         Job job = new Job(id, "arn:aws:bedrock:us-east-1:" + ACCOUNT + ":model-invocation-job/" + id, request.copy(),
-                outcome);
+                outcome, minRecordsPerJob);
         jobs.put(id, job);
         if (token != null && jobsByToken.putIfAbsent(token, id) != null) {
             jobs.remove(id);
@@ -234,7 +234,7 @@ final class BatchInference {
         S3Location output = S3Location.of(job.request.getJsonObject("outputDataConfig")
                 .getJsonObject("s3OutputDataConfig").getString("s3Uri")).asFolder();
         String modelId = job.request.getString("modelId");
-        int minimum = minRecordsPerJob;
+        int minimum = job.minRecords;
         inputFiles(s3, input).thenCompose(files -> readAll(s3, files)).thenCompose(inputs -> {
             long records = inputs.stream().mapToLong(InputFile::records).sum();
             if (records < minimum) {
@@ -433,6 +433,7 @@ final class BatchInference {
         final String arn;
         final JsonObject request;
         final Outcome outcome;
+        final int minRecords;
         final Instant submitted = Instant.now();
         String status = "Submitted";
         String message;
@@ -441,11 +442,12 @@ final class BatchInference {
         long timer = -1;
         Totals totals;
 
-        Job(String id, String arn, JsonObject request, Outcome outcome) {
+        Job(String id, String arn, JsonObject request, Outcome outcome, int minRecords) {
             this.id = id;
             this.arn = arn;
             this.request = request;
             this.outcome = outcome;
+            this.minRecords = minRecords;
         }
 
         synchronized void status(String status, String message) {

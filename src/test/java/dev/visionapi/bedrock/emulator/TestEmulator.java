@@ -104,8 +104,8 @@ public final class TestEmulator implements AutoCloseable {
     }
 
     /**
-     * Fewest records a batch job's input may hold (Bedrock's quota, 100, by default and after {@link #resetBatch()});
-     * a job with fewer ends {@code Failed} when it is validated.
+     * Fewest records the input of a batch job created from now on may hold (Bedrock's quota, 100, by default and
+     * after {@link #resetBatch()}); a job with fewer ends {@code Failed} when it is validated.
      */
     public void batchMinRecordsPerJob(int records) {
         emulator.batch().minRecordsPerJob(records);
