@@ -75,5 +75,9 @@ public interface JobsConfig {
         /** Most records per Bedrock model invocation job (and its one input file); larger jobs are split. */
         @WithDefault("50000")
         int maxRecordsPerJob();
+
+        /** Bedrock's fewest records per model invocation job (its quota); smaller input files' items run on demand. */
+        @WithDefault("100")
+        int minRecordsPerJob();
     }
 }

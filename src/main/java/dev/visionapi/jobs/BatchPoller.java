@@ -3,6 +3,7 @@ package dev.visionapi.jobs;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
@@ -14,6 +15,7 @@ import org.jboss.logging.Logger;
 import dev.visionapi.config.JobsConfig;
 import dev.visionapi.jobs.batch.BatchJobs;
 import dev.visionapi.jobs.batch.BatchJobStatus;
+import dev.visionapi.jobs.batch.StagingFolders;
 import dev.visionapi.problem.ProblemException;
 import dev.visionapi.problem.ProblemType;
 import io.quarkus.runtime.ShutdownEvent;
@@ -25,8 +27,8 @@ import io.vertx.core.Vertx;
  * Drives the jobs on the bedrock-batch engine from the one replica that holds the {@link BatchLeader} lock, every
  * {@code jobs.batch.poll-interval} (and at once when a batch job is created here): stages queued jobs, creates the
  * Bedrock jobs of their parts, asks Bedrock for the state of each part ({@code GetModelInvocationJob}), stops the
- * parts of cancelled jobs, and collects the output of parts that ended. Every step is safe to repeat, so a replica
- * that takes over after another died simply goes on.
+ * parts of cancelled jobs, collects the output of parts that ended, and deletes the staged files of jobs that have
+ * ended. Every step is safe to repeat, so a replica that takes over after another died simply goes on.
  */
 @ApplicationScoped
 public class BatchPoller {
@@ -46,6 +48,7 @@ public class BatchPoller {
     private final BatchCollection collection;
     private final BatchJobs bedrock;
     private final ResultsExport export;
+    private final StagingFolders staging;
     private final Vertx vertx;
     private final Duration pollInterval;
     private final AtomicBoolean stepping = new AtomicBoolean();
@@ -53,7 +56,8 @@ public class BatchPoller {
     private long timer = -1;
 
     BatchPoller(JobDatabase database, BatchStore store, JobStore jobs, BatchSubmission submission,
-            BatchCollection collection, BatchJobs bedrock, ResultsExport export, Vertx vertx, JobsConfig config) {
+            BatchCollection collection, BatchJobs bedrock, ResultsExport export, StagingFolders staging, Vertx vertx,
+            JobsConfig config) {
         this.database = database;
         this.store = store;
         this.jobs = jobs;
@@ -61,6 +65,7 @@ public class BatchPoller {
         this.collection = collection;
         this.bedrock = bedrock;
         this.export = export;
+        this.staging = staging;
         this.vertx = vertx;
         this.pollInterval = config.batch().pollInterval();
     }
@@ -99,7 +104,30 @@ public class BatchPoller {
     Uni<Void> step() {
         return store.queued(JOBS_PER_STEP).chain(queued -> each(queued, this::stage, job -> "staging job " + job.id()))
                 .chain(() -> store.open(PARTS_PER_STEP))
-                .chain(parts -> each(parts, this::follow, part -> "following Bedrock job " + part.jobName()));
+                .chain(parts -> each(parts, this::follow, part -> "following Bedrock job " + part.jobName()))
+                .chain(() -> store.stagingLeft(JOBS_PER_STEP))
+                .chain(ended -> each(ended, this::deleteStaging, job -> "deleting the staged files of job " + job));
+    }
+
+    /**
+     * Deletes an ended job's staged files. A failure never touches the job: it is tried again at the next polls, and
+     * after {@link BatchStore#MAX_STAGING_DELETE_FAILURES} the files are left to the staging prefix's lifecycle rule.
+     */
+    private Uni<Void> deleteStaging(UUID jobId) {
+        return staging.delete(jobId.toString())
+                .chain(deleted -> store.stagingDeleted(jobId)
+                        .invoke(() -> LOG.debugf("Batch job %s: %d staged files deleted.", jobId, deleted)))
+                .onFailure(failure -> !(failure instanceof ProblemException
+                        && ((ProblemException) failure).type() == ProblemType.JOBS_UNAVAILABLE))
+                .recoverWithUni(failure -> store.stagingDeleteFailed(jobId).invoke(failures -> {
+                    if (failures >= BatchStore.MAX_STAGING_DELETE_FAILURES) {
+                        LOG.errorf("Batch job %s: its staged files could not be deleted %d times (%s); they are left "
+                                + "to the staging prefix's S3 lifecycle rule.", jobId, failures, failure.toString());
+                    } else {
+                        LOG.warnf("Batch job %s: its staged files could not be deleted (%s); tried again at the next "
+                                + "poll.", jobId, failure.toString());
+                    }
+                }).replaceWithVoid());
     }
 
     private Uni<Void> stage(BatchStore.QueuedJob job) {

@@ -31,6 +31,8 @@ class BatchStore {
 
     /** Submissions that may fail (staging unreachable, say) before the job fails. */
     static final int MAX_SUBMIT_ATTEMPTS = 3;
+    /** Deletes of a job's staged files that may fail before they are left to the staging prefix's lifecycle rule. */
+    static final int MAX_STAGING_DELETE_FAILURES = 5;
 
     private final JobDatabase database;
     private final ObjectMapper json;
@@ -71,6 +73,14 @@ class BatchStore {
                             spec(row))));
                     return jobs;
                 });
+    }
+
+    /** How many of the job's items are pending. */
+    Uni<Integer> pendingCount(UUID jobId) {
+        return timed(pool().preparedQuery(
+                "SELECT count(*) AS n FROM job_items WHERE job_id = $1 AND status = 'pending'")
+                .execute(Tuple.of(jobId)))
+                .map(rows -> rows.iterator().next().getLong("n").intValue());
     }
 
     /** Pending items of the job after index {@code after}, in index order. */
@@ -129,10 +139,12 @@ class BatchStore {
     }
 
     /**
-     * Records the job's staged files as its parts and makes it running, in one transaction; false (nothing recorded)
-     * when the job is no longer queued (cancelled meanwhile, or staged by another poller).
+     * Records the job's staged files as its parts, hands the items of {@code onDemand} to the on-demand workers, and
+     * makes the job running, in one transaction; false (nothing recorded) when the job is no longer queued (cancelled
+     * meanwhile, or staged by another poller).
      */
-    Uni<Boolean> staged(UUID jobId, List<BatchInputFile> files) {
+    Uni<Boolean> staged(UUID jobId, List<BatchInputFile> files, List<Long> onDemand) {
+        Integer[] tail = onDemand.stream().map(Long::intValue).toArray(Integer[]::new);
         return timed(pool().withTransaction(connection -> connection.preparedQuery("""
                 UPDATE jobs SET status = 'running', started_at = now() WHERE id = $1 AND status = 'queued'""")
                 .execute(Tuple.of(jobId))
@@ -140,7 +152,10 @@ class BatchStore {
                     if (updated.rowCount() == 0) {
                         return Uni.createFrom().item(false);
                     }
-                    Uni<?> done = Uni.createFrom().voidItem();
+                    Uni<?> done = tail.length == 0 ? Uni.createFrom().voidItem() : connection.preparedQuery("""
+                            UPDATE job_items SET on_demand = true
+                            WHERE job_id = $1 AND idx = ANY ($2::int[]) AND status = 'pending'""")
+                            .execute(Tuple.of(jobId, tail));
                     for (int i = 0; i < files.size(); i++) {
                         BatchInputFile file = files.get(i);
                         Integer[] indexes = file.indexes().stream().map(Long::intValue).toArray(Integer[]::new);
@@ -217,6 +232,40 @@ class BatchStore {
                 "SELECT NOT EXISTS (SELECT 1 FROM job_batch_parts WHERE job_id = $1 AND NOT collected) AS done")
                 .execute(Tuple.of(jobId)))
                 .map(rows -> rows.iterator().next().getBoolean("done"));
+    }
+
+    /**
+     * Batch jobs that have ended (completed, cancelled or failed) with every part collected and whose staged files are
+     * still to be deleted (and have not failed to be too often), the longest ended first.
+     */
+    Uni<List<UUID>> stagingLeft(int limit) {
+        return timed(pool().preparedQuery("""
+                SELECT j.id FROM jobs j
+                WHERE j.engine = 'bedrock-batch' AND NOT j.staging_deleted
+                  AND j.status IN ('completed', 'cancelled', 'failed') AND j.staging_delete_failures < $2
+                  AND NOT EXISTS (SELECT 1 FROM job_batch_parts p WHERE p.job_id = j.id AND NOT p.collected)
+                ORDER BY j.finished_at LIMIT $1""")
+                .execute(Tuple.of(limit, MAX_STAGING_DELETE_FAILURES)))
+                .map(rows -> {
+                    List<UUID> ids = new ArrayList<>();
+                    rows.forEach(row -> ids.add(row.getUUID("id")));
+                    return ids;
+                });
+    }
+
+    Uni<Void> stagingDeleted(UUID jobId) {
+        return timed(pool().preparedQuery("UPDATE jobs SET staging_deleted = true WHERE id = $1")
+                .execute(Tuple.of(jobId))).replaceWithVoid();
+    }
+
+    /** Counts a failed delete of the job's staged files; the failures so far. */
+    Uni<Integer> stagingDeleteFailed(UUID jobId) {
+        return timed(pool().preparedQuery("""
+                UPDATE jobs SET staging_delete_failures = staging_delete_failures + 1 WHERE id = $1
+                RETURNING staging_delete_failures""")
+                .execute(Tuple.of(jobId)))
+                .map(rows -> rows.size() == 0 ? MAX_STAGING_DELETE_FAILURES
+                        : rows.iterator().next().getInteger("staging_delete_failures"));
     }
 
     /** The ARNs of the job's Bedrock jobs created so far. */

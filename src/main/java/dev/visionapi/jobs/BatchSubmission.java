@@ -11,6 +11,7 @@ import org.jboss.logging.Logger;
 import dev.visionapi.analysis.AnalysisRequest;
 import dev.visionapi.analysis.AnalysisService;
 import dev.visionapi.bedrock.ModelCatalog;
+import dev.visionapi.config.JobsConfig;
 import dev.visionapi.image.ImageUpload;
 import dev.visionapi.jobs.batch.BatchInputFile;
 import dev.visionapi.jobs.batch.BatchInputWriter;
@@ -25,9 +26,11 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 /**
  * Starts a batch job in two steps, each safe to repeat after a crash. Staging: every pending item is fetched and
  * prepared as for {@code /v1/analyses}, a failed preparation becomes a failed result at once, the rest are streamed as
- * records into input files under {@code jobs.batch.staging/<jobId>/} (the same keys on every try), and the files are
- * recorded as the job's parts in the transaction that makes it running. Creation: one Bedrock job per part, named
- * {@code <jobId>-p00001}; the name is its idempotency token, so a part created before a crash is not created twice.
+ * records into balanced input files under {@code jobs.batch.staging/<jobId>/} (the same keys on every try), and the
+ * files are recorded as the job's parts in the transaction that makes it running. A file with fewer records than
+ * Bedrock takes in a job ({@code jobs.batch.min-records-per-job}) is no part: its items run on demand, and the file goes
+ * with the job's other staged files when the job ends. Creation: one Bedrock job per part, named {@code <jobId>-p00001};
+ * the name is its idempotency token, so a part created before a crash is not created twice.
  */
 @ApplicationScoped
 class BatchSubmission {
@@ -43,15 +46,19 @@ class BatchSubmission {
     private final BatchInputWriter writer;
     private final BatchJobs bedrock;
     private final ModelCatalog models;
+    private final JobWorkers workers;
+    private final int minRecordsPerJob;
 
     BatchSubmission(BatchStore store, ItemAnalysis items, AnalysisService analyses, BatchInputWriter writer,
-            BatchJobs bedrock, ModelCatalog models) {
+            BatchJobs bedrock, ModelCatalog models, JobWorkers workers, JobsConfig config) {
         this.store = store;
         this.items = items;
         this.analyses = analyses;
         this.writer = writer;
         this.bedrock = bedrock;
         this.models = models;
+        this.workers = workers;
+        this.minRecordsPerJob = config.batch().minRecordsPerJob();
     }
 
     /** Stages the job's input files and records them; true when the job is running on Bedrock batch now. */
@@ -61,13 +68,26 @@ class BatchSubmission {
                 .onItem().transformToUniAndConcatenate(window -> Uni.join()
                         .all(window.stream().map(item -> prepare(job, item)).toList()).andFailFast())
                 .onItem().transformToIterable(prepared -> prepared.stream().filter(Objects::nonNull).toList());
-        return writer.write(job.id().toString(), records)
-                .chain(files -> store.staged(job.id(), files).invoke(staged -> {
-                    if (staged) {
+        return store.pendingCount(job.id())
+                .chain(expected -> writer.write(job.id().toString(), expected, records))
+                .chain(files -> {
+                    List<BatchInputFile> parts = files.stream()
+                            .filter(file -> file.indexes().size() >= minRecordsPerJob).toList();
+                    List<Long> onDemand = files.stream().filter(file -> file.indexes().size() < minRecordsPerJob)
+                            .flatMap(file -> file.indexes().stream()).toList();
+                    return store.staged(job.id(), parts, onDemand).invoke(staged -> {
+                        if (!staged) {
+                            return;
+                        }
                         LOG.infof("Batch job %s: %d items staged in %d input files.", job.id(),
-                                files.stream().mapToInt(file -> file.indexes().size()).sum(), files.size());
-                    }
-                }))
+                                parts.stream().mapToInt(file -> file.indexes().size()).sum(), parts.size());
+                        if (!onDemand.isEmpty()) {
+                            LOG.infof("Batch job %s: %d items run on demand, their file having fewer records than "
+                                    + "Bedrock's minimum per job (%d).", job.id(), onDemand.size(), minRecordsPerJob);
+                            workers.nudge();
+                        }
+                    });
+                })
                 .onFailure().recoverWithUni(failure -> {
                     LOG.warnf("Batch job %s could not be staged: %s", job.id(), failure.toString());
                     return store.submissionFailed(job.id()).invoke(failed -> {

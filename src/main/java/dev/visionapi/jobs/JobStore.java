@@ -154,19 +154,31 @@ public class JobStore {
     }
 
     /**
-     * Claims up to {@code limit} items of on-demand jobs that are queued or running: pending ones, and running ones
-     * whose lease has passed. Models in {@code pausedModels} are left alone. The jobs become running.
+     * Claims up to {@code limit} items of on-demand jobs that are queued or running, and the on-demand items of batch
+     * jobs (those of a file too small for a Bedrock job): pending ones, and running ones whose lease has passed. Models
+     * in {@code pausedModels} are left alone. The jobs become running.
      */
     Uni<List<ClaimedItem>> claim(int limit, Duration lease, String replica, List<String> pausedModels) {
         String[] paused = pausedModels.toArray(String[]::new);
+        // Items where (j.engine = 'on-demand' OR i.on_demand), as two selects: one OR would read every item of the
+        // batch jobs at each claim, where the on-demand ones of a batch job come from their own index.
         return timed(pool().withTransaction(connection -> connection.preparedQuery("""
-                WITH picked AS (
+                WITH tail AS (
+                    SELECT i.job_id, i.idx FROM job_items i JOIN jobs j ON j.id = i.job_id
+                    WHERE i.on_demand AND i.status IN ('pending', 'running')
+                      AND (i.status = 'pending' OR i.lease_until < now())
+                      AND j.status IN ('queued', 'running') AND j.engine <> 'on-demand'
+                      AND NOT (j.model = ANY ($4::text[]))
+                    LIMIT $1
+                    FOR UPDATE OF i SKIP LOCKED),
+                own AS (
                     SELECT i.job_id, i.idx FROM job_items i JOIN jobs j ON j.id = i.job_id
                     WHERE (i.status = 'pending' OR (i.status = 'running' AND i.lease_until < now()))
                       AND j.status IN ('queued', 'running') AND j.engine = 'on-demand'
                       AND NOT (j.model = ANY ($4::text[]))
                     LIMIT $1
-                    FOR UPDATE OF i SKIP LOCKED)
+                    FOR UPDATE OF i SKIP LOCKED),
+                picked AS (SELECT * FROM tail UNION ALL SELECT * FROM own LIMIT $1)
                 UPDATE job_items i SET status = 'running', attempts = i.attempts + 1, claimed_by = $3,
                        lease_until = now() + make_interval(secs => $2)
                 FROM picked, jobs j
@@ -235,24 +247,31 @@ public class JobStore {
                 .execute(Tuple.of(replica))).map(rows -> rows.rowCount());
     }
 
-    /** Marks the job completed when no item is pending or running; true when this call did. */
+    /**
+     * Marks the job completed when no item is pending or running and, on the batch engine, every Bedrock job's output
+     * has been collected; true when this call did. Whoever finishes last (a worker or the batch poller) completes it,
+     * once: each stores its own part before it asks.
+     */
     Uni<Boolean> completeIfDone(UUID jobId) {
         return timed(pool().preparedQuery("""
                 UPDATE jobs SET status = 'completed', finished_at = now()
                 WHERE id = $1 AND status = 'running'
-                  AND NOT EXISTS (SELECT 1 FROM job_items WHERE job_id = $1 AND status IN ('pending', 'running'))""")
+                  AND NOT EXISTS (SELECT 1 FROM job_items WHERE job_id = $1 AND status IN ('pending', 'running'))
+                  AND NOT EXISTS (SELECT 1 FROM job_batch_parts WHERE job_id = $1 AND NOT collected)""")
                 .execute(Tuple.of(jobId))).map(updated -> updated.rowCount() > 0);
     }
 
     /**
-     * Completes the running on-demand jobs that have no item left pending or running: their last item's replica stopped
-     * between storing its result and {@link #completeIfDone}. Their IDs.
+     * Completes the running jobs, on either engine, with no item left pending or running and no Bedrock job left to
+     * collect: the replica that finished last stopped between storing its results and {@link #completeIfDone}. Their
+     * IDs.
      */
     Uni<List<UUID>> completeStranded() {
         return timed(pool().preparedQuery("""
                 UPDATE jobs j SET status = 'completed', finished_at = now()
-                WHERE j.status = 'running' AND j.engine = 'on-demand'
+                WHERE j.status = 'running'
                   AND NOT EXISTS (SELECT 1 FROM job_items i WHERE i.job_id = j.id AND i.status IN ('pending', 'running'))
+                  AND NOT EXISTS (SELECT 1 FROM job_batch_parts p WHERE p.job_id = j.id AND NOT p.collected)
                 RETURNING j.id""").execute())
                 .map(rows -> {
                     List<UUID> ids = new ArrayList<>();

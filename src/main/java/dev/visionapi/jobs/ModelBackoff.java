@@ -22,6 +22,11 @@ public class ModelBackoff {
         pausedUntil.merge(model, until, (earlier, later) -> later - earlier > 0 ? later : earlier);
     }
 
+    /** Ends the model's pause now. */
+    void resume(String model) {
+        pausedUntil.remove(model);
+    }
+
     /** The models paused now. */
     List<String> paused() {
         long now = System.nanoTime();

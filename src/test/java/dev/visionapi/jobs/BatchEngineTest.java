@@ -18,6 +18,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
+import java.util.stream.IntStream;
 
 import jakarta.inject.Inject;
 
@@ -51,7 +52,8 @@ import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException
  * Jobs on the bedrock-batch engine end to end over HTTP, on a real PostgreSQL (embedded), S3 (S3Proxy, for the images
  * and the staging prefix) and the emulator's Bedrock batch API: chosen explicitly or by {@code auto}, staged, run,
  * collected with one result per item at batch prices, Bedrock jobs that fail, complete partly or are stopped, and two
- * pollers at once.
+ * pollers at once; the items of a file below Bedrock's minimum per job run on demand at on-demand prices, and an ended
+ * job's staged files are deleted.
  */
 @QuarkusTest
 @TestProfile(BatchEngineTest.Batch.class)
@@ -63,8 +65,10 @@ class BatchEngineTest {
     private static final String MODEL = "us.anthropic.claude-haiku-4-5-20251001-v1:0";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(60);
+    // Bedrock's minimum records per job, here and in the emulator: a file of one record runs on demand.
+    private static final int MIN_RECORDS_PER_JOB = 2;
 
-    /** Batch configured, from 3 items on, in Bedrock jobs of 3 records, polled often. */
+    /** Batch configured, from 3 items on, in Bedrock jobs of 2 to 3 records, polled often. */
     public static class Batch implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
@@ -72,6 +76,7 @@ class BatchEngineTest {
                     "jobs.batch.role-arn", "arn:aws:iam::123456789012:role/bedrock-batch",
                     "jobs.batch.min-records", "3",
                     "jobs.batch.max-records-per-job", "3",
+                    "jobs.batch.min-records-per-job", Integer.toString(MIN_RECORDS_PER_JOB),
                     "jobs.batch.poll-interval", "200ms",
                     "jobs.workers.poll-interval", "200ms");
         }
@@ -87,6 +92,8 @@ class BatchEngineTest {
     BatchPoller poller;
     @Inject
     BatchJobs batchJobs;
+    @Inject
+    ModelBackoff backoff;
 
     @BeforeEach
     void stage() {
@@ -98,11 +105,13 @@ class BatchEngineTest {
         emulator().resetBatch();
         emulator().batchStorage(s3);
         emulator().batchDelay(Duration.ofMillis(50));
+        emulator().batchMinRecordsPerJob(MIN_RECORDS_PER_JOB);
     }
 
     @AfterEach
     void reset() {
         emulator().resetBatch();
+        backoff.resume(MODEL);
     }
 
     @Test
@@ -169,6 +178,64 @@ class BatchEngineTest {
         awaitTrue(() -> S3ProxyResource.get(S3ProxyResource.BUCKET, output + id + ".jsonl") != null);
         assertThat(new String(S3ProxyResource.get(S3ProxyResource.BUCKET, output + id + ".jsonl"),
                 StandardCharsets.UTF_8)).isEqualTo(given().get("/v1/jobs/" + id + "/results").asString());
+        // Its input files, Bedrock's output files and manifests: all gone once the job has ended.
+        awaitTrue(() -> staged(id).isEmpty());
+    }
+
+    /**
+     * Seven items in files of three: a third file would be a Bedrock job of one record, below the minimum, so that item
+     * runs on demand. It finishes first; the job completes when the Bedrock jobs have been collected.
+     */
+    @Test
+    void theItemsOfAFileBelowTheMinimumRunOnDemandAndTheBatchPartsEndingLastCompleteTheJob() {
+        emulator().batchDelay(Duration.ofHours(1));
+        String id = create(samples(7), "bedrock-batch");
+
+        awaitTrue(() -> count("SELECT count(*) AS n FROM job_results WHERE job_id = $1", id) == 1);
+        assertThat(count("SELECT count(*) AS n FROM job_batch_parts WHERE job_id = $1 AND arn IS NOT NULL", id))
+                .isEqualTo(2);
+        assertThat(strings("SELECT idx::text AS s FROM job_items WHERE job_id = $1 AND on_demand", id))
+                .containsExactly("6");
+        JsonNode waiting = job(id);
+        assertThat(waiting.path("status").asText()).isEqualTo("running");
+        assertThat(waiting.at("/counts/pending").asInt()).isEqualTo(6);
+
+        emulator().runWaitingBatchJobs();
+
+        assertOneResultPerItemPricedByEngine(awaitJob(id, "completed"::equals), 7, Set.of(6));
+        awaitTrue(() -> staged(id).isEmpty());
+    }
+
+    /** As above, but the on-demand item is held back until the Bedrock jobs are collected: it completes the job. */
+    @Test
+    void theItemsOfAFileBelowTheMinimumEndingLastCompleteTheJob() {
+        backoff.pause(MODEL, Duration.ofHours(1));
+        String id = create(samples(7), "bedrock-batch");
+
+        awaitTrue(() -> count("SELECT count(*) AS n FROM job_batch_parts WHERE job_id = $1 AND collected", id) == 2);
+        assertThat(count("SELECT count(*) AS n FROM job_batch_parts WHERE job_id = $1", id)).isEqualTo(2);
+        JsonNode waiting = job(id);
+        assertThat(waiting.path("status").asText()).isEqualTo("running");
+        assertThat(waiting.at("/counts/succeeded").asInt()).isEqualTo(6);
+        assertThat(waiting.at("/counts/pending").asInt()).isEqualTo(1);
+
+        backoff.resume(MODEL);
+
+        assertOneResultPerItemPricedByEngine(awaitJob(id, "completed"::equals), 7, Set.of(6));
+        awaitTrue(() -> staged(id).isEmpty());
+    }
+
+    @Test
+    void bedrockBatchIsRefusedForFewerItemsThanBedrocksMinimumPerJob() {
+        given().contentType(ContentType.JSON)
+                .body(Map.of("source", Map.of("images", samples(1)), "preset", "caption", "model", MODEL,
+                        "engine", "bedrock-batch"))
+                .when().post("/v1/jobs").then().statusCode(400).contentType("application/problem+json")
+                .body("type", equalTo("urn:visionapi:problem:invalid-request"))
+                .body("detail", containsString("'engine'"))
+                .body("detail", containsString("jobs of " + MIN_RECORDS_PER_JOB + " images or more"))
+                .body("detail", containsString("jobs.batch.min-records-per-job"))
+                .body("detail", containsString("'auto'"));
     }
 
     @Test
@@ -247,6 +314,8 @@ class BatchEngineTest {
         // The results file of a job without results is there, and empty.
         awaitTrue(() -> S3ProxyResource.get(S3ProxyResource.BUCKET, output + id + ".jsonl") != null);
         assertThat(S3ProxyResource.get(S3ProxyResource.BUCKET, output + id + ".jsonl")).isEmpty();
+        // Its staged input files are deleted too, once its stopped Bedrock jobs have been collected.
+        awaitTrue(() -> staged(id).isEmpty());
     }
 
     @Test
@@ -301,6 +370,40 @@ class BatchEngineTest {
         assertThat(count("SELECT count(DISTINCT arn) AS n FROM job_batch_parts WHERE job_id = $1", id)).isEqualTo(2);
         // And only one replica holds the lock: another session cannot take it while this replica leads.
         awaitTrue(() -> !new BatchLeader(database).lead().await().atMost(WAIT));
+    }
+
+    /** One result per item, on-demand items at on-demand prices and the others at batch prices, which the job sums. */
+    private void assertOneResultPerItemPricedByEngine(JsonNode job, int items, Set<Integer> onDemand) {
+        String id = job.path("id").asText();
+        assertThat(job.at("/counts/succeeded").asInt()).isEqualTo(items);
+        assertThat(job.at("/counts/pending").asInt()).isZero();
+        assertThat(job.path("finishedAt").asText()).isNotBlank();
+        List<JsonNode> results = results(id);
+        assertThat(results).extracting(result -> result.path("index").asInt())
+                .containsExactlyElementsOf(IntStream.range(0, items).boxed().toList());
+        assertThat(count("SELECT count(*) AS n FROM job_results WHERE job_id = $1", id)).isEqualTo(items);
+        ModelProfile model = models.select(Optional.of(MODEL));
+        BigDecimal cost = BigDecimal.ZERO;
+        for (JsonNode result : results) {
+            int in = result.at("/usage/inputTokens").asInt();
+            int out = result.at("/usage/outputTokens").asInt();
+            BigDecimal expected = onDemand.contains(result.path("index").asInt()) ? model.estimatedCostUsd(in, out)
+                    : model.estimatedBatchCostUsd(in, out);
+            assertThat(result.at("/usage/estimatedCostUsd").decimalValue()).isEqualByComparingTo(expected);
+            cost = cost.add(expected);
+        }
+        assertThat(job.at("/usage/estimatedCostUsd").decimalValue()).isEqualByComparingTo(cost);
+        // Only the on-demand items were claimed by a worker, once each.
+        assertThat(strings("SELECT idx::text AS s FROM job_items WHERE job_id = $1 AND attempts > 0 ORDER BY idx", id))
+                .containsExactlyElementsOf(onDemand.stream().sorted().map(String::valueOf).toList());
+    }
+
+    /** The keys under the job's staging folder. */
+    private List<String> staged(String id) {
+        List<String> keys = new ArrayList<>();
+        s3.listObjectsV2Paginator(list -> list.bucket(STAGING).prefix("jobs/" + id + "/")).contents()
+                .subscribe(object -> keys.add(object.key())).join();
+        return keys;
     }
 
     private static List<Map<String, String>> samples(int count) {

@@ -28,13 +28,17 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * writes {@code <output>/<jobId>/<file>.out} (records shuffled: Bedrock keeps no order) and {@code manifest.json.out}.
  * A record with {@code toolConfig} (batch records reject it), with {@code outputConfig} or a {@code cachePoint} its model
  * does not take, whose text holds {@link #FAIL_RECORD_MARKER} or whose recordId is in {@link #failingRecordIds()} gets
- * an {@code error} object instead of {@code modelOutput}.
+ * an {@code error} object instead of {@code modelOutput}. As Bedrock does while a job is {@code Validating}, a job whose
+ * input files hold fewer records in all than the minimum per job ({@link #minRecordsPerJob()}, Bedrock's quota: 100)
+ * ends {@code Failed} with a message, and writes no output.
  */
 final class BatchInference {
 
     /** A record whose prompt holds this text fails with a model error. */
     static final String FAIL_RECORD_MARKER = "[emulator: fail this record]";
     static final String ACCOUNT = "123456789012";
+    /** Bedrock's quota "minimum number of records per batch inference job". */
+    static final int BEDROCK_MIN_RECORDS_PER_JOB = 100;
     private static final String ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
     private static final Set<String> TERMINAL = Set.of("Completed", "PartiallyCompleted", "Failed", "Stopped",
             "Expired");
@@ -56,6 +60,7 @@ final class BatchInference {
     private volatile Duration delay = Duration.ofSeconds(1);
     private volatile Set<String> failingRecordIds = Set.of();
     private volatile Outcome outcome = Outcome.COMPLETE;
+    private volatile int minRecordsPerJob = BEDROCK_MIN_RECORDS_PER_JOB;
 
     BatchInference(Vertx vertx, BedrockEmulator.ConverseHandler answers, Supplier<S3AsyncClient> storage) {
         this.vertx = vertx;
@@ -89,11 +94,21 @@ final class BatchInference {
         this.outcome = outcome;
     }
 
-    /** Back to the defaults; jobs already created keep running. */
+    /** Fewest records the input of a job created from now on may hold; a job with fewer fails when validated. */
+    int minRecordsPerJob() {
+        return minRecordsPerJob;
+    }
+
+    void minRecordsPerJob(int records) {
+        this.minRecordsPerJob = records;
+    }
+
+    /** Back to the defaults (Bedrock's minimum records per job included); jobs already created keep running. */
     void reset() {
         delay = Duration.ofSeconds(1);
         failingRecordIds = Set.of();
         outcome = Outcome.COMPLETE;
+        minRecordsPerJob = BEDROCK_MIN_RECORDS_PER_JOB;
     }
 
     EmulatorReply create(JsonObject request) {
@@ -127,7 +142,7 @@ final class BatchInference {
         }
         String id = newId();
         Job job = new Job(id, "arn:aws:bedrock:us-east-1:" + ACCOUNT + ":model-invocation-job/" + id, request.copy(),
-                outcome);
+                outcome, minRecordsPerJob);
         jobs.put(id, job);
         if (token != null && jobsByToken.putIfAbsent(token, id) != null) {
             jobs.remove(id);
@@ -135,6 +150,18 @@ final class BatchInference {
         }
         job.timer = vertx.setTimer(Math.max(1, delay.toMillis()), ignored -> run(job));
         return arnReply(job);
+    }
+
+    /** Runs now the jobs still waiting for their delay to pass. */
+    void runWaiting() {
+        for (Job job : jobs.values()) {
+            synchronized (job) {
+                if (!"Submitted".equals(job.status) || !vertx.cancelTimer(job.timer)) {
+                    continue;
+                }
+            }
+            vertx.runOnContext(ignored -> run(job));
+        }
     }
 
     EmulatorReply get(String identifier) {
@@ -180,13 +207,16 @@ final class BatchInference {
         return id.toString();
     }
 
-    /** The job's work: read every input file, answer its records, write the outputs and the manifest. */
+    /**
+     * The job's work: read every input file and validate their records' count (Validating), then answer the records
+     * and write the outputs and the manifest (InProgress).
+     */
     private void run(Job job) {
         synchronized (job) {
             if (!"Submitted".equals(job.status)) {
                 return; // stopped before it ran
             }
-            job.status("InProgress", null);
+            job.status("Validating", null);
         }
         Outcome ending = job.outcome;
         if (ending == Outcome.FAIL) {
@@ -205,13 +235,27 @@ final class BatchInference {
         S3Location output = S3Location.of(job.request.getJsonObject("outputDataConfig")
                 .getJsonObject("s3OutputDataConfig").getString("s3Uri")).asFolder();
         String modelId = job.request.getString("modelId");
-        inputFiles(s3, input).thenCompose(files -> {
+        int minimum = job.minRecords;
+        inputFiles(s3, input).thenCompose(files -> readAll(s3, files)).thenCompose(inputs -> {
+            long records = inputs.stream().mapToLong(InputFile::records).sum();
+            if (records < minimum) {
+                // What Bedrock's validation answers; the job never runs, and writes nothing.
+                job.end("Failed", ("The number of records (%d) in the job's input is below the minimum number of "
+                        + "records per batch inference job (%d).").formatted(records, minimum));
+                return CompletableFuture.completedFuture((Totals) null);
+            }
+            synchronized (job) {
+                if (!"Validating".equals(job.status)) {
+                    return CompletableFuture.completedFuture((Totals) null); // stopped while validating
+                }
+                job.status("InProgress", null);
+            }
             Totals totals = new Totals();
             CompletableFuture<Void> all = CompletableFuture.completedFuture(null);
-            for (S3Location file : files) {
-                all = all.thenCompose(done -> answerFile(s3, file, modelId, ending, totals))
+            for (InputFile file : inputs) {
+                all = all.thenCompose(done -> answerFile(file, modelId, ending, totals))
                         .thenCompose(lines -> s3.putObject(put -> put.bucket(output.bucket())
-                                .key(output.key() + job.id + "/" + file.fileName() + ".out"),
+                                .key(output.key() + job.id + "/" + file.location().fileName() + ".out"),
                                 AsyncRequestBody.fromString(lines, StandardCharsets.UTF_8)))
                         .thenApply(written -> null);
             }
@@ -223,11 +267,38 @@ final class BatchInference {
             if (failure != null) {
                 job.end("Failed", "The job could not read its input or write its output: "
                         + rootMessage(failure));
-            } else {
+            } else if (totals != null) {
                 job.counts(totals);
                 job.end(ending == Outcome.PARTIAL ? "PartiallyCompleted" : "Completed", null);
             }
         });
+    }
+
+    /** The input files' lines, read one file after the other. */
+    private static CompletableFuture<List<InputFile>> readAll(S3AsyncClient s3, List<S3Location> files) {
+        List<InputFile> read = new ArrayList<>();
+        CompletableFuture<Void> all = CompletableFuture.completedFuture(null);
+        for (S3Location file : files) {
+            all = all.thenCompose(done -> s3.getObject(get -> get.bucket(file.bucket()).key(file.key()),
+                    AsyncResponseTransformer.toBytes()))
+                    .thenAccept(bytes -> {
+                        List<String> lines = new ArrayList<>();
+                        for (String line : bytes.asUtf8String().split("\n")) {
+                            if (!line.isBlank()) {
+                                lines.add(line);
+                            }
+                        }
+                        read.add(new InputFile(file, lines));
+                    });
+        }
+        return all.thenApply(done -> read);
+    }
+
+    /** One input file's records, as lines. */
+    private record InputFile(S3Location location, List<String> lines) {
+        long records() {
+            return lines.size();
+        }
     }
 
     /** The input object itself when the URI names a .jsonl file, else every .jsonl object under the prefix. */
@@ -249,15 +320,12 @@ final class BatchInference {
     }
 
     /** The output lines of one input file, shuffled; with {@link Outcome#PARTIAL} only half of them. */
-    private CompletableFuture<String> answerFile(S3AsyncClient s3, S3Location file, String modelId,
-            Outcome ending, Totals totals) {
-        return s3.getObject(get -> get.bucket(file.bucket()).key(file.key()), AsyncResponseTransformer.toBytes())
-                .thenCompose(bytes -> {
+    private CompletableFuture<String> answerFile(InputFile file, String modelId, Outcome ending, Totals totals) {
+        return CompletableFuture.completedFuture(file.lines())
+                .thenCompose(input -> {
                     List<Future<JsonObject>> lines = new ArrayList<>();
-                    for (String line : bytes.asUtf8String().split("\n")) {
-                        if (!line.isBlank()) {
-                            lines.add(answer(new JsonObject(line), modelId));
-                        }
+                    for (String line : input) {
+                        lines.add(answer(new JsonObject(line), modelId));
                     }
                     return Future.all(lines).toCompletionStage().thenApply(all -> {
                         List<JsonObject> records = new ArrayList<>(all.<JsonObject>list());
@@ -371,6 +439,7 @@ final class BatchInference {
         final String arn;
         final JsonObject request;
         final Outcome outcome;
+        final int minRecords;
         final Instant submitted = Instant.now();
         String status = "Submitted";
         String message;
@@ -379,11 +448,12 @@ final class BatchInference {
         long timer = -1;
         Totals totals;
 
-        Job(String id, String arn, JsonObject request, Outcome outcome) {
+        Job(String id, String arn, JsonObject request, Outcome outcome, int minRecords) {
             this.id = id;
             this.arn = arn;
             this.request = request;
             this.outcome = outcome;
+            this.minRecords = minRecords;
         }
 
         synchronized void status(String status, String message) {

@@ -7,6 +7,7 @@ import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import dev.visionapi.bedrock.LocalBedrock;
@@ -36,12 +37,20 @@ class DevModeBedrock implements LocalBedrock {
 
     private final Vertx vertx;
     private final SourcesConfig sources;
+    private final int batchMinRecordsPerJob;
     private BedrockEmulator emulator;
     private volatile S3AsyncClient storage;
 
-    DevModeBedrock(Vertx vertx, SourcesConfig sources) {
+    /**
+     * @param batchMinRecordsPerJob fewest records the emulator's batch jobs take ({@code
+     *     emulator.batch.min-records-per-job}), Bedrock's quota (100) unless lowered, with the service's
+     *     {@code jobs.batch.min-records-per-job}, to try tiny batch jobs in dev mode
+     */
+    DevModeBedrock(Vertx vertx, SourcesConfig sources, @ConfigProperty(name = "emulator.batch.min-records-per-job",
+            defaultValue = "100") int batchMinRecordsPerJob) {
         this.vertx = vertx;
         this.sources = sources;
+        this.batchMinRecordsPerJob = batchMinRecordsPerJob;
     }
 
     @PostConstruct
@@ -49,6 +58,7 @@ class DevModeBedrock implements LocalBedrock {
         emulator = BedrockEmulator.start(vertx, CREDENTIALS, new SyntheticAnswers(CHUNK_DELAY));
         // Batch jobs read and write S3 where image sources are read from (sources.s3.*: a local S3 or AWS).
         emulator.batch().storage(this::storage);
+        emulator.batch().minRecordsPerJob(batchMinRecordsPerJob);
         LOG.warnf("No AWS credentials found: dev mode uses the local Bedrock emulator at %s. "
                 + "Its answers are SYNTHETIC, not from a model. Configure AWS credentials to use Bedrock.",
                 emulator.endpoint());

@@ -17,9 +17,10 @@ import software.amazon.awssdk.services.s3.S3AsyncClient;
 
 /**
  * Writes a job's items as Converse batch records into JSONL files under {@code jobs.batch.staging}, streaming: each
- * file is a multipart upload holding at most one part in memory. A file is closed and the next begun when it has
- * {@code jobs.batch.max-records-per-job} records or the next record would take it past Bedrock's size limit per input
- * file; each file is the input of one Bedrock batch job.
+ * file is a multipart upload holding at most one part in memory. The files are balanced ({@link FilePlan}): a file is
+ * closed and the next begun when it has its share of the records expected (never more than
+ * {@code jobs.batch.max-records-per-job}) or the next record would take it past Bedrock's size limit per input file;
+ * each file is the input of one Bedrock batch job, unless it has fewer records than Bedrock's minimum per job.
  */
 @ApplicationScoped
 public class BatchInputWriter {
@@ -54,13 +55,15 @@ public class BatchInputWriter {
      * files already complete stay.
      *
      * @param batchName unique per job (e.g. the job's ID): it names the staging folder
+     * @param expected the records expected (the job's pending items; fewer may come), which the files share evenly
      */
-    public Uni<List<BatchInputFile>> write(String batchName, Multi<BatchItem> items) {
+    public Uni<List<BatchInputFile>> write(String batchName, long expected, Multi<BatchItem> items) {
         if (config.staging().isEmpty()) {
             return Uni.createFrom().failure(new IllegalStateException("jobs.batch.staging is not set"));
         }
         StagingLocation staging = StagingLocation.of(config.staging().get());
-        Rolling rolling = new Rolling(staging, batchName);
+        Rolling rolling = new Rolling(staging, batchName, new FilePlan(expected, config.maxRecordsPerJob(),
+                config.minRecordsPerJob(), maxFileBytes));
         return items.onItem().transformToUniAndConcatenate(rolling::append)
                 .collect().last()
                 .chain(rolling::finish)
@@ -71,12 +74,14 @@ public class BatchInputWriter {
     private final class Rolling {
         private final StagingLocation staging;
         private final String batchName;
+        private final FilePlan plan;
         private final List<BatchInputFile> done = new ArrayList<>();
         private StagedFile current;
 
-        Rolling(StagingLocation staging, String batchName) {
+        Rolling(StagingLocation staging, String batchName, FilePlan plan) {
             this.staging = staging;
             this.batchName = batchName;
+            this.plan = plan;
         }
 
         Uni<Void> append(BatchItem item) {
@@ -94,7 +99,7 @@ public class BatchInputWriter {
             Uni<StagedFile> file;
             if (current == null) {
                 file = open();
-            } else if (current.records() >= config.maxRecordsPerJob() || current.bytes() + line.length > maxFileBytes) {
+            } else if (plan.full(current.records(), current.bytes(), line.length)) {
                 file = close().chain(this::open);
             } else {
                 file = Uni.createFrom().item(current);
@@ -123,6 +128,7 @@ public class BatchInputWriter {
             StagedFile closing = current;
             return closing.complete(staging.outputUri(batchName)).invoke(file -> {
                 done.add(file);
+                plan.closed(file.indexes().size(), file.bytes());
                 current = null;
             }).replaceWithVoid();
         }

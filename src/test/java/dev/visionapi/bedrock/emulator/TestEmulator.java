@@ -83,6 +83,11 @@ public final class TestEmulator implements AutoCloseable {
         emulator.batch().delay(delay);
     }
 
+    /** Batch jobs waiting for their delay to pass run now. */
+    public void runWaitingBatchJobs() {
+        emulator.batch().runWaiting();
+    }
+
     /** Batch records with these recordIds get an {@code error} object instead of an answer. */
     public void failBatchRecords(Set<String> recordIds) {
         emulator.batch().failingRecordIds(recordIds);
@@ -98,7 +103,15 @@ public final class TestEmulator implements AutoCloseable {
         emulator.batch().outcome(BatchInference.Outcome.PARTIAL);
     }
 
-    /** Batch behaviour back to its defaults: complete every record, after a second. */
+    /**
+     * Fewest records the input of a batch job created from now on may hold (Bedrock's quota, 100, by default and
+     * after {@link #resetBatch()}); a job with fewer ends {@code Failed} when it is validated.
+     */
+    public void batchMinRecordsPerJob(int records) {
+        emulator.batch().minRecordsPerJob(records);
+    }
+
+    /** Batch behaviour back to its defaults: complete every record of jobs of 100 records or more, after a second. */
     public void resetBatch() {
         emulator.batch().reset();
     }

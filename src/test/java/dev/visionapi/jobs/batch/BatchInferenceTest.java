@@ -7,12 +7,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.IntFunction;
 import java.util.stream.LongStream;
@@ -62,15 +64,18 @@ class BatchInferenceTest {
     static final String BUCKET = "batch-staging";
     private static final String MODEL = "us.anthropic.claude-haiku-4-5-20251001-v1:0";
     private static final int RECORDS_PER_JOB = 5;
+    // One record makes a Bedrock job here, on the service's side and the emulator's.
+    private static final int MIN_RECORDS_PER_JOB = 1;
     private static final Duration WAIT = Duration.ofSeconds(30);
 
-    /** Batch configured, with small jobs, so that a dozen items make several. */
+    /** Batch configured, with small jobs, so that a dozen items make several, and no minimum worth the name. */
     public static class Staging implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("jobs.batch.staging", "s3://" + BUCKET + "/jobs/",
                     "jobs.batch.role-arn", "arn:aws:iam::123456789012:role/bedrock-batch",
-                    "jobs.batch.max-records-per-job", Integer.toString(RECORDS_PER_JOB));
+                    "jobs.batch.max-records-per-job", Integer.toString(RECORDS_PER_JOB),
+                    "jobs.batch.min-records-per-job", Integer.toString(MIN_RECORDS_PER_JOB));
         }
     }
 
@@ -88,6 +93,8 @@ class BatchInferenceTest {
     ObjectMapper json;
     @Inject
     JobsConfig jobsConfig;
+    @Inject
+    StagingFolders folders;
 
     private final String batch = "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
 
@@ -101,6 +108,7 @@ class BatchInferenceTest {
         emulator().resetBatch();
         emulator().batchStorage(s3);
         emulator().batchDelay(Duration.ofMillis(50));
+        emulator().batchMinRecordsPerJob(MIN_RECORDS_PER_JOB);
     }
 
     @AfterEach
@@ -117,8 +125,9 @@ class BatchInferenceTest {
         List<BatchInputFile> files = write(items, i -> prepare("classification", null,
                 Map.of("categories", "Animal, Food, Other")));
 
+        // Twelve records at most five a file: three files of four, not 5 + 5 + 2.
         assertThat(files).hasSize(3);
-        assertThat(files).extracting(file -> file.indexes().size()).containsExactly(5, 5, 2);
+        assertThat(files).extracting(file -> file.indexes().size()).containsExactly(4, 4, 4);
         List<BatchOutcome> outcomes = new ArrayList<>();
         for (BatchInputFile file : files) {
             BatchJobState ended = runToEnd(file);
@@ -156,11 +165,15 @@ class BatchInferenceTest {
         PreparedAnalysis cat = prepare("caption", null, Map.of());
         int items = 40;
 
-        List<BatchInputFile> files = bySize.write(batch, Multi.createFrom().range(0, items)
+        List<BatchInputFile> files = bySize.write(batch, items, Multi.createFrom().range(0, items)
                 .map(index -> new BatchItem(index, cat.call()))).await().atMost(WAIT);
 
         assertThat(files).hasSizeGreaterThan(1);
         assertThat(files).allSatisfy(file -> assertThat(file.bytes()).isLessThanOrEqualTo(2L * partBytes));
+        // The first file was closed by its size; the records left were re-planned into files of even counts.
+        List<Integer> rest = files.subList(1, files.size()).stream().map(file -> file.indexes().size()).toList();
+        assertThat(Collections.max(rest) - Collections.min(rest)).isLessThanOrEqualTo(1);
+        assertThat(files.stream().mapToInt(file -> file.indexes().size()).sum()).isEqualTo(items);
         assertThat(files.get(0).bytes()).isGreaterThan(partBytes); // more than one part
         assertThat(object(files.get(0).s3Uri().substring(("s3://" + BUCKET + "/").length())))
                 .hasSize((int) files.get(0).bytes());
@@ -267,6 +280,56 @@ class BatchInferenceTest {
     }
 
     @Test
+    void aJobOfFewerRecordsThanBedrocksMinimumFailsAsBedrockFailsIt() {
+        emulator().resetBatch(); // Bedrock's own minimum: 100 records per job
+        emulator().batchStorage(s3);
+        emulator().batchDelay(Duration.ofMillis(50));
+        List<BatchInputFile> files = write(4, i -> prepare("caption", null, Map.of()));
+
+        BatchJobState ended = runToEnd(files.get(0));
+
+        assertThat(ended.status()).isEqualTo(BatchJobStatus.FAILED);
+        assertThat(ended.message()).contains("minimum number of records per batch inference job (100)")
+                .contains("(4)");
+        assertThat(objects("jobs/" + batch + "/output/")).isEmpty();
+        assertThat(exactlyOnce(read(ended, files.get(0), text()), 4).values()).allSatisfy(outcome ->
+                assertThat(outcome).isInstanceOfSatisfying(BatchOutcome.Failed.class, failed ->
+                        assertThat(failed.detail()).contains("Failed")));
+    }
+
+    @Test
+    void aStagingFolderIsDeletedWithEverythingInIt() {
+        List<BatchInputFile> files = write(7, i -> prepare("caption", null, Map.of()));
+        runToEnd(files.get(0));
+        runToEnd(files.get(1));
+        // Keys beside the folder's, with its name as their prefix, are not in it.
+        s3.putObject(put -> put.bucket(BUCKET).key("jobs/" + batch + "-other/keep.jsonl"),
+                AsyncRequestBody.fromString("{}")).join();
+        assertThat(objects("jobs/" + batch + "/")).hasSizeGreaterThanOrEqualTo(2 + 2 * 2);
+
+        int deleted = folders.delete(batch).await().atMost(WAIT);
+
+        assertThat(deleted).isGreaterThanOrEqualTo(6);
+        assertThat(objects("jobs/" + batch + "/")).isEmpty();
+        assertThat(objects("jobs/" + batch + "-other/")).hasSize(1);
+        assertThat(folders.delete(batch).await().atMost(WAIT)).isZero();
+    }
+
+    @Test
+    void aFolderOfMoreObjectsThanOneDeleteTakesIsDeletedPageByPage() {
+        int count = 1_001; // S3 deletes at most 1,000 keys per request
+        List<CompletableFuture<?>> puts = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String key = "jobs/" + batch + "/output/x/%04d.jsonl.out".formatted(i);
+            puts.add(s3.putObject(put -> put.bucket(BUCKET).key(key), AsyncRequestBody.fromString("{}")));
+        }
+        CompletableFuture.allOf(puts.toArray(CompletableFuture[]::new)).join();
+
+        assertThat(folders.delete(batch).await().atMost(WAIT)).isEqualTo(count);
+        assertThat(objects("jobs/" + batch + "/")).isEmpty();
+    }
+
+    @Test
     void creatingTheSameJobAgainGivesTheSameJob() {
         List<BatchInputFile> files = write(1, i -> prepare("caption", null, Map.of()));
 
@@ -278,7 +341,7 @@ class BatchInferenceTest {
     }
 
     private List<BatchInputFile> write(int count, IntFunction<PreparedAnalysis> item) {
-        return writer.write(batch, Multi.createFrom().range(0, count)
+        return writer.write(batch, count, Multi.createFrom().range(0, count)
                 .map(index -> new BatchItem(index, item.apply(index).call())))
                 .await().atMost(WAIT);
     }
@@ -372,7 +435,19 @@ class BatchInferenceTest {
             public int maxRecordsPerJob() {
                 return 50_000;
             }
+
+            @Override
+            public int minRecordsPerJob() {
+                return config.minRecordsPerJob();
+            }
         };
+    }
+
+    private List<String> objects(String prefix) {
+        List<String> keys = new ArrayList<>();
+        s3.listObjectsV2Paginator(list -> list.bucket(BUCKET).prefix(prefix)).contents()
+                .subscribe(object -> keys.add(object.key())).join();
+        return keys;
     }
 
     private byte[] object(String key) {
