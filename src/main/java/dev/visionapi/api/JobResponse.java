@@ -40,7 +40,8 @@ public record JobResponse(
                 job.engine() == null ? null : job.engine().wire(), job.model(),
                 job.spec().preset(), new Counts(job.counts().total(), job.counts().succeeded(), job.counts().failed(),
                         job.counts().pending()),
-                new JobUsage(job.usage().inputTokens(), job.usage().outputTokens(), job.usage().estimatedCostUsd()),
+                new JobUsage(job.usage().inputTokens(), job.usage().outputTokens(), job.usage().estimatedCostUsd(),
+                        job.usage().cacheReadInputTokens(), job.usage().cacheWriteInputTokens()),
                 job.createdAt(), job.startedAt(), job.finishedAt(), job.spec().outputPrefix(),
                 problem == null ? null : new Problem(problem.type(), problem.title(), problem.status(),
                         problem.detail(), null, null));
@@ -63,6 +64,10 @@ public record JobResponse(
             @Schema(description = "Input tokens of the finished items") long inputTokens,
             @Schema(description = "Output tokens of the finished items") long outputTokens,
             @Schema(description = "Estimated cost in USD at the model's list price; absent when it has no price",
-                    nullable = true, examples = "0.4896") BigDecimal estimatedCostUsd) {
+                    nullable = true, examples = "0.4896") BigDecimal estimatedCostUsd,
+            @Schema(description = "Input tokens the finished items read from Bedrock's prompt cache")
+            long cacheReadInputTokens,
+            @Schema(description = "Input tokens the finished items wrote to Bedrock's prompt cache")
+            long cacheWriteInputTokens) {
     }
 }

@@ -17,8 +17,12 @@ public record Job(UUID id, JobStatus status, Engine engine, String model, JobSpe
     public record Counts(int total, int succeeded, int failed, int pending) {
     }
 
-    /** Tokens of the finished items and what they cost at the model's list price (null when it has none). */
-    public record Usage(long inputTokens, long outputTokens, BigDecimal estimatedCostUsd) {
+    /**
+     * Tokens of the finished items (those read from and written to Bedrock's prompt cache apart) and what they cost at
+     * the model's list price (null when it has none).
+     */
+    public record Usage(long inputTokens, long outputTokens, long cacheReadInputTokens, long cacheWriteInputTokens,
+            BigDecimal estimatedCostUsd) {
     }
 
     /** The problem a failed job could not run for, shaped as a result's: its type URI, title, HTTP status, detail. */

@@ -48,7 +48,7 @@ public class JobStore {
 
     private static final String JOB_COLUMNS = """
             j.id, j.status, j.engine, j.model, j.request, j.total, j.created_at, j.started_at, j.finished_at, j.problem,
-            c.succeeded, c.failed, c.input_tokens, c.output_tokens, c.cost
+            c.succeeded, c.failed, c.input_tokens, c.output_tokens, c.cache_read_tokens, c.cache_write_tokens, c.cost
             """;
     // Counts and usage derived from the results, so they are never out of step with them.
     private static final String JOB_COUNTS = """
@@ -56,6 +56,8 @@ public class JobStore {
                                        count(*) FILTER (WHERE r.status = 'failed') AS failed,
                                        coalesce(sum((r.usage->>'inputTokens')::bigint), 0) AS input_tokens,
                                        coalesce(sum((r.usage->>'outputTokens')::bigint), 0) AS output_tokens,
+                                       coalesce(sum((r.usage->>'cacheReadInputTokens')::bigint), 0) AS cache_read_tokens,
+                                       coalesce(sum((r.usage->>'cacheWriteInputTokens')::bigint), 0) AS cache_write_tokens,
                                        sum((r.usage->>'estimatedCostUsd')::numeric) AS cost
                                 FROM job_results r WHERE r.job_id = j.id) c
             """;
@@ -313,7 +315,8 @@ public class JobStore {
         return new Job(row.getUUID("id"), JobStatus.of(row.getString("status")),
                 engine == null ? null : Engine.of(engine), row.getString("model"), read(row.getJsonObject("request")),
                 new Job.Counts(total, succeeded, failed, total - succeeded - failed),
-                new Job.Usage(row.getLong("input_tokens"), row.getLong("output_tokens"), cost),
+                new Job.Usage(row.getLong("input_tokens"), row.getLong("output_tokens"), row.getLong("cache_read_tokens"),
+                        row.getLong("cache_write_tokens"), cost),
                 row.getOffsetDateTime("created_at"), row.getOffsetDateTime("started_at"),
                 row.getOffsetDateTime("finished_at"),
                 problem == null ? null : new Job.Problem(problem.getString("type"), problem.getString("title"),

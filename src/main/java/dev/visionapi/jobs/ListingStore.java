@@ -64,7 +64,7 @@ class ListingStore {
                 VALUES ($1, $2, 'queued', NULL, $3, $4, $5::jsonb, 0, $6) RETURNING created_at""")
                 .execute(Tuple.of(id, owner, requestedEngine, model, Json.decodeValue(write(spec)), prefix)))
                 .map(rows -> new Job(id, JobStatus.QUEUED, null, model, spec, new Job.Counts(0, 0, 0, 0),
-                        new Job.Usage(0, 0, null), rows.iterator().next().getOffsetDateTime("created_at"), null, null,
+                        new Job.Usage(0, 0, 0, 0, null), rows.iterator().next().getOffsetDateTime("created_at"), null, null,
                         null));
     }
 

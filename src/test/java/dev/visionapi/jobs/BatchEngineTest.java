@@ -1,5 +1,11 @@
 package dev.visionapi.jobs;
 
+import static dev.visionapi.jobs.JobPolling.WAIT;
+import static dev.visionapi.jobs.JobPolling.awaitJob;
+import static dev.visionapi.jobs.JobPolling.awaitTrue;
+import static dev.visionapi.jobs.JobPolling.job;
+import static dev.visionapi.jobs.JobPolling.read;
+import static dev.visionapi.jobs.JobPolling.sleep;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
@@ -16,8 +22,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
-import java.util.function.BooleanSupplier;
-import java.util.function.Predicate;
 import java.util.stream.IntStream;
 
 import jakarta.inject.Inject;
@@ -27,7 +31,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.visionapi.bedrock.ModelCatalog;
 import dev.visionapi.bedrock.ModelProfile;
@@ -63,8 +66,6 @@ class BatchEngineTest {
 
     private static final String STAGING = "batch-staging";
     private static final String MODEL = "us.anthropic.claude-haiku-4-5-20251001-v1:0";
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration WAIT = Duration.ofSeconds(60);
     // Bedrock's minimum records per job, here and in the emulator: a file of one record runs on demand.
     private static final int MIN_RECORDS_PER_JOB = 2;
 
@@ -435,51 +436,10 @@ class BatchEngineTest {
         return values;
     }
 
-    private static JsonNode job(String id) {
-        return read(given().get("/v1/jobs/" + id).then().statusCode(200).extract().asString());
-    }
-
-    private static JsonNode awaitJob(String id, Predicate<String> status) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (true) {
-            JsonNode job = job(id);
-            if (status.test(job.path("status").asText())) {
-                return job;
-            }
-            assertThat(System.nanoTime() - deadline).as("job %s still %s", id, job).isNegative();
-            sleep(Duration.ofMillis(100));
-        }
-    }
-
-    private static void awaitTrue(BooleanSupplier condition) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime() - deadline).as("condition not met in time").isNegative();
-            sleep(Duration.ofMillis(100));
-        }
-    }
-
     private static List<JsonNode> results(String id) {
         String body = given().get("/v1/jobs/" + id + "/results").then().statusCode(200)
                 .contentType("application/x-ndjson").extract().asString();
-        return Arrays.stream(body.split("\n")).filter(line -> !line.isBlank()).map(BatchEngineTest::read).toList();
-    }
-
-    private static JsonNode read(String json) {
-        try {
-            return JSON.readTree(json);
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return Arrays.stream(body.split("\n")).filter(line -> !line.isBlank()).map(JobPolling::read).toList();
     }
 
     private static TestEmulator emulator() {

@@ -1,5 +1,11 @@
 package dev.visionapi.jobs;
 
+import static dev.visionapi.jobs.JobPolling.WAIT;
+import static dev.visionapi.jobs.JobPolling.awaitJob;
+import static dev.visionapi.jobs.JobPolling.awaitTrue;
+import static dev.visionapi.jobs.JobPolling.job;
+import static dev.visionapi.jobs.JobPolling.read;
+import static dev.visionapi.jobs.JobPolling.sleep;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
@@ -11,15 +17,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
-import java.util.function.Predicate;
 
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.visionapi.bedrock.emulator.BedrockEmulatorResource;
 import dev.visionapi.sources.S3ProxyResource;
@@ -47,8 +50,6 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @QuarkusTestResource(value = S3ProxyResource.class, restrictToAnnotatedClass = true)
 class PrefixListingTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration WAIT = Duration.ofSeconds(60);
     private static final String MODEL = "us.anthropic.claude-haiku-4-5-20251001-v1:0";
     /** 2,500 images and 25 other objects among them: three pages of 1,000 keys. */
     private static final String PAGES = "pages/";
@@ -296,48 +297,7 @@ class PrefixListingTest {
                 .getLong("n");
     }
 
-    private static JsonNode job(String id) {
-        return read(given().get("/v1/jobs/" + id).then().statusCode(200).extract().asString());
-    }
-
-    private static JsonNode awaitJob(String id, Predicate<String> status) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (true) {
-            JsonNode job = job(id);
-            if (status.test(job.path("status").asText())) {
-                return job;
-            }
-            assertThat(System.nanoTime() - deadline).as("job %s still %s", id, job).isNegative();
-            sleep(Duration.ofMillis(100));
-        }
-    }
-
-    private static void awaitTrue(BooleanSupplier condition) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime() - deadline).as("condition not met in time").isNegative();
-            sleep(Duration.ofMillis(100));
-        }
-    }
-
-    private static JsonNode read(String json) {
-        try {
-            return JSON.readTree(json);
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     private static <T> T await(Uni<T> uni) {
         return uni.await().atMost(Duration.ofSeconds(60));
-    }
-
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }
