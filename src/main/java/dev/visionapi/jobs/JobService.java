@@ -83,8 +83,9 @@ public class JobService {
         spec.output().ifPresent(output -> listing.allowed(output, "output.s3Prefix"));
         if (source instanceof JobSource.Prefix prefix) {
             S3Uri uri = listing.allowed(prefix.s3Prefix(), "source.s3Prefix");
-            // Only 'auto' depends on the number of images, and it never refuses: an engine that cannot run is a 400 now.
-            engines.choose(engine, 0, model);
+            // The number of images is not known yet: the checks that do not depend on it answer 400 now (an engine that
+            // cannot run); the per-job minimum of batch is checked when the listing ends, and fails the job then.
+            engines.choose(engine, Integer.MAX_VALUE, model);
             return lister.queue(spec, engine, uri, model.id(), owner);
         }
         List<String> items = sources(((JobSource.Images) source).images());
