@@ -180,9 +180,12 @@ public class AnalysisResource {
             + "address has sent too many wrong keys or has as many analyses under way as it may ('rate-limited'); "
             + "or the key's monthly budget is used up ('budget-exceeded', until the next month begins, UTC); "
             + "see Retry-After")
+    @APIResponse(responseCode = "404", description = "An s3:// image's object or bucket does not exist "
+            + "('source-not-found')")
     @APIResponse(responseCode = "502", description = "Bedrock failed in a way the client cannot fix "
             + "('bedrock-access-denied', 'model-unavailable', 'bedrock-failed', 'model-output-invalid'), or an image "
-            + "URL could not be fetched ('source-unreachable': lookup, connection or TLS failure, or a 4xx/5xx)")
+            + "URL could not be fetched ('source-unreachable': lookup, connection or TLS failure, or a 4xx/5xx), or "
+            + "S3 refused or failed an s3:// image ('source-access-denied', 'source-unreachable')")
     @APIResponse(responseCode = "503", description = "The service is at its in-flight or upload-memory limit, its "
             + "image decode queue is full, an image waited too long for it, or all URL fetches are busy "
             + "('overloaded'), or Bedrock keeps throttling ('bedrock-throttled') or is unavailable "
